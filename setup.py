@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""Build skml's Cython extensions.
+
+Every compiled module is listed once, in ``EXTENSIONS``; the ``Extension`` objects are
+generated from it. Compiler directives are set once, here. ``SKML_CYTHON_DEBUG=1``
+rebuilds with bounds and wraparound checks on. OpenMP is used when the compiler
+supports it; without it the modules still build and run serially.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+
+import numpy as np
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+# module -> sources, whether it needs OpenMP, its language.
+EXTENSIONS = {
+    "skml.utils._typedefs": {"sources": ["skml/utils/_typedefs.pyx"]},
+    "skml.utils._openmp_helpers": {
+        "sources": ["skml/utils/_openmp_helpers.pyx"],
+        "openmp": True,
+    },
+    # The shared distance core (see DESIGN.md, "Two shared compiled cores").
+    "skml._distances._norms": {
+        "sources": ["skml/_distances/_norms.pyx"],
+        "openmp": True,
+    },
+    "skml._distances._pairwise": {
+        "sources": ["skml/_distances/_pairwise.pyx"],
+        "openmp": True,
+    },
+    "skml._distances._argkmin": {
+        "sources": ["skml/_distances/_argkmin.pyx"],
+        "openmp": True,
+    },
+    "skml._distances._kernels": {
+        "sources": ["skml/_distances/_kernels.pyx"],
+        "openmp": True,
+    },
+}
+
+DEBUG = os.environ.get("SKML_CYTHON_DEBUG", "0") not in ("", "0")
+
+COMPILER_DIRECTIVES = {
+    "language_level": 3,
+    "boundscheck": DEBUG,
+    "wraparound": DEBUG,
+    "cdivision": True,
+    "initializedcheck": DEBUG,
+    "nonecheck": False,
+    "embedsignature": True,
+}
+
+
+def _openmp_flags():
+    """Return the compile/link flags for OpenMP, or ``[]`` if the compiler lacks it.
+
+    The probe compiles and links a tiny OpenMP program; ``SKML_NO_OPENMP=1`` skips it.
+    """
+    if os.environ.get("SKML_NO_OPENMP", "0") not in ("", "0"):
+        return []
+    if sys.platform == "darwin":  # Apple clang needs libomp; not supported yet.
+        return []
+    cc = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
+    cc = cc.split()[0]
+    if shutil.which(cc) is None:
+        return []
+    code = "#include <omp.h>\nint main(void){return omp_get_max_threads() < 1;}\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "probe.c")
+        with open(src, "w") as f:
+            f.write(code)
+        result = subprocess.run(
+            [cc, "-fopenmp", src, "-o", os.path.join(tmp, "probe")],
+            capture_output=True,
+        )
+    return ["-fopenmp"] if result.returncode == 0 else []
+
+
+def _extensions():
+    openmp = _openmp_flags()
+    if not openmp:
+        print("skml: building without OpenMP; compiled kernels will run serially.")
+    extensions = []
+    for name, spec in EXTENSIONS.items():
+        flags = openmp if spec.get("openmp") else []
+        extensions.append(
+            Extension(
+                name,
+                sources=spec["sources"],
+                include_dirs=[np.get_include()],
+                define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")],
+                extra_compile_args=["-O3", *flags]
+                + (["-O0", "-g"] if DEBUG else []),
+                extra_link_args=flags,
+                language=spec.get("language", "c"),
+            )
+        )
+    return cythonize(
+        extensions,
+        compiler_directives=COMPILER_DIRECTIVES,
+        nthreads=os.cpu_count() or 1,
+    )
+
+
+setup(ext_modules=_extensions())
