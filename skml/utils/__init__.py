@@ -1,8 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Authors: The skml developers
-"""Utilities: estimator discovery and threading helpers."""
+"""Utilities: estimator discovery."""
 
-from skml.utils._openmp import effective_n_threads
 from skml.utils.discovery import all_estimators, all_functions
 
-__all__ = ["all_estimators", "all_functions", "effective_n_threads"]
+__all__ = ["all_estimators", "all_functions"]
