@@ -96,8 +96,7 @@ def _extensions():
                 sources=spec["sources"],
                 include_dirs=[np.get_include()],
                 define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")],
-                extra_compile_args=["-O3", *flags]
-                + (["-O0", "-g"] if DEBUG else []),
+                extra_compile_args=["-O3", *flags] + (["-O0", "-g"] if DEBUG else []),
                 extra_link_args=flags,
                 language=spec.get("language", "c"),
             )

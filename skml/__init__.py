@@ -13,7 +13,6 @@ from skml.utils._show_versions import show_versions
 
 # Public subpackages, loaded on first attribute access.
 _SUBMODULES = (
-    "datasets",
     "decomposition",
     "metrics",
     "naive_bayes",

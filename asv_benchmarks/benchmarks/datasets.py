@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""Memoised data generators shared by the benchmarks (each made once per process)."""
+
+from functools import lru_cache
+
+import numpy as np
+from sklearn.datasets import make_blobs, make_classification, make_regression
+from sklearn.model_selection import train_test_split
+
+
+def _split(X, y, dtype, random_state=0):
+    X = X.astype(dtype, copy=False)
+    return tuple(train_test_split(X, y, test_size=0.2, random_state=random_state))
+
+
+@lru_cache(maxsize=8)
+def classification(n_samples, n_features, n_classes=2, dtype="float64"):
+    """Non-separable classification data, split 80/20."""
+    X, y = make_classification(
+        n_samples=n_samples,
+        n_features=n_features,
+        n_informative=max(2, n_features // 2),
+        n_classes=n_classes,
+        random_state=0,
+    )
+    return _split(X, y, dtype)
+
+
+@lru_cache(maxsize=8)
+def regression(n_samples, n_features, dtype="float64"):
+    """Linear regression data with noise, split 80/20."""
+    X, y = make_regression(
+        n_samples=n_samples, n_features=n_features, noise=1.0, random_state=0
+    )
+    return _split(X, y, dtype)
+
+
+@lru_cache(maxsize=8)
+def blobs(n_samples, n_features, centers=8, dtype="float64"):
+    """Gaussian blobs (for clustering and neighbours), split 80/20."""
+    X, y = make_blobs(
+        n_samples=n_samples, n_features=n_features, centers=centers, random_state=0
+    )
+    return _split(X, y, dtype)
+
+
+@lru_cache(maxsize=8)
+def dense_matrix(n_rows, n_features, dtype="float64", seed=0):
+    """A standard-normal matrix."""
+    return (
+        np.random.default_rng(seed).standard_normal((n_rows, n_features)).astype(dtype)
+    )
+
+
+@lru_cache(maxsize=4)
+def sparse_counts(n_samples, n_features, density=0.005, n_classes=4, seed=0):
+    """A CSR matrix of Poisson counts with class-dependent rates, split 80/20."""
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(seed)
+    y = rng.integers(n_classes, size=n_samples)
+    X = sp.random(
+        n_samples,
+        n_features,
+        density=density,
+        format="csr",
+        random_state=seed,
+        data_rvs=lambda n: rng.poisson(2.0, size=n) + 1.0,
+    )
+    # Make some features more frequent in some classes.
+    boost = rng.integers(1, 4, size=(n_classes, n_features)).astype(float)
+    X = sp.csr_matrix(X.multiply(boost[y]))
+    return tuple(train_test_split(X, y, test_size=0.2, random_state=seed))
