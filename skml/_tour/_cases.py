@@ -1,0 +1,225 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""What the tour runs: one case per (estimator, dataset), grouped by family.
+
+A family's cases are built by a function registered in ``FAMILIES``; it imports its
+skml module first, so a family missing from this build raises ImportError and the
+tour skips it.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.datasets import load_digits, load_iris, load_wine, make_classification
+from sklearn.model_selection import StratifiedKFold, cross_validate
+
+
+@dataclass
+class Result:
+    """The outcome of one case: a score for each library and their fit times."""
+
+    family: str
+    estimator: str
+    dataset: str
+    metric: str
+    skml_score: float
+    sklearn_score: float
+    skml_time: float
+    sklearn_time: float
+    error: str = ""
+
+    @property
+    def time_ratio(self):
+        """skml's fit time divided by scikit-learn's (lower is faster)."""
+        if not self.sklearn_time:
+            return float("nan")
+        return self.skml_time / self.sklearn_time
+
+
+@dataclass
+class Case:
+    """One comparison: ``run(quick)`` returns a :class:`Result`."""
+
+    family: str
+    estimator: str
+    dataset: str
+    run: Callable[[bool], Result] = field(repr=False)
+
+
+def _data(name, quick):
+    """Return ``(X, y)`` for a named embedded dataset."""
+    if name == "iris":
+        return load_iris(return_X_y=True)
+    if name == "wine":
+        return load_wine(return_X_y=True)
+    if name == "digits":
+        return load_digits(return_X_y=True)
+    if name == "synthetic":
+        n_samples = 5_000 if quick else 200_000
+        return make_classification(
+            n_samples=n_samples,
+            n_features=50,
+            n_informative=20,
+            n_classes=5,
+            random_state=0,
+        )
+    raise ValueError(f"unknown tour dataset {name!r}")
+
+
+def dataset_label(name, quick):
+    """The dataset name with its shape, as shown in the table."""
+    X, _ = _data(name, quick)
+    return f"{name} {X.shape[0]}x{X.shape[1]}"
+
+
+def estimator_case(family, name, dataset, make_skml, make_sklearn, scoring=None):
+    """A case that cross-validates ``make_skml()`` and ``make_sklearn()`` alike."""
+
+    def run(quick):
+        X, y = _data(dataset, quick)
+        cv = StratifiedKFold(n_splits=3 if quick else 5, shuffle=True, random_state=0)
+        scores, times = [], []
+        for make in (make_skml, make_sklearn):
+            cv_result = cross_validate(make(), X, y, cv=cv, scoring=scoring)
+            scores.append(float(np.mean(cv_result["test_score"])))
+            times.append(float(np.mean(cv_result["fit_time"])))
+        return Result(
+            family,
+            name,
+            dataset_label(dataset, quick),
+            scoring or "score",
+            scores[0],
+            scores[1],
+            times[0],
+            times[1],
+        )
+
+    return Case(family, name, dataset, run)
+
+
+def function_case(family, name, make_input, label, skml_func, sklearn_func, metric):
+    """A case that times two functions on the same input and compares outputs.
+
+    ``make_input(quick)`` builds the input outside the timer; ``label(quick)``
+    describes it. Each library's score is ``metric(output, reference)`` with
+    scikit-learn's output as the reference.
+    """
+
+    def run(quick):
+        X = make_input(quick)
+        outputs, times = [], []
+        for func in (skml_func, sklearn_func):
+            start = time.perf_counter()
+            outputs.append(func(X))
+            times.append(time.perf_counter() - start)
+        return Result(
+            family,
+            name,
+            label(quick),
+            metric.__name__.strip("_").replace("_", " "),
+            float(metric(outputs[0], outputs[1])),
+            float(metric(outputs[1], outputs[1])),
+            times[0],
+            times[1],
+        )
+
+    return Case(family, name, label(False), run)
+
+
+# --- families -----------------------------------------------------------------
+
+
+def _naive_bayes_cases():
+    import sklearn.naive_bayes as sk
+
+    import skml.naive_bayes as ours
+
+    cases = [
+        estimator_case(
+            "naive_bayes", "GaussianNB", data, ours.GaussianNB, sk.GaussianNB
+        )
+        for data in ("iris", "wine", "synthetic")
+    ]
+    for name in ("MultinomialNB", "ComplementNB", "BernoulliNB"):
+        cases.append(
+            estimator_case(
+                "naive_bayes", name, "digits", getattr(ours, name), getattr(sk, name)
+            )
+        )
+    return cases
+
+
+def _decomposition_cases():
+    import sklearn.decomposition as sk
+    from sklearn.pipeline import make_pipeline
+
+    import skml.decomposition as ours
+
+    def pipeline(pca_module):
+        from sklearn.linear_model import LogisticRegression
+
+        return lambda: make_pipeline(
+            pca_module.PCA(n_components=20, whiten=True),
+            LogisticRegression(max_iter=500),
+        )
+
+    return [
+        estimator_case(
+            "decomposition",
+            "PCA(10) log-likelihood",
+            data,
+            lambda: ours.PCA(n_components=10),
+            lambda: sk.PCA(n_components=10),
+        )
+        for data in ("digits", "synthetic")
+    ] + [
+        estimator_case(
+            "decomposition",
+            "PCA(20, whiten) + LogisticRegression",
+            "digits",
+            pipeline(ours),
+            pipeline(sk),
+        )
+    ]
+
+
+def _max_abs_difference(output, reference):
+    return np.max(np.abs(output - reference))
+
+
+def _metrics_cases():
+    from sklearn.metrics import pairwise_distances as sk_pairwise
+
+    from skml.metrics import pairwise_distances as ours
+
+    def n_rows(quick):
+        return 1_000 if quick else 5_000
+
+    def make_input(quick):
+        return np.random.default_rng(0).standard_normal((n_rows(quick), 50))
+
+    def label(quick):
+        return f"random {n_rows(quick)}x{n_rows(quick)}x50"
+
+    return [
+        function_case(
+            "metrics",
+            f"pairwise_distances({metric})",
+            make_input,
+            label,
+            lambda X, m=metric: ours(X, metric=m),
+            lambda X, m=metric: sk_pairwise(X, metric=m),
+            _max_abs_difference,
+        )
+        for metric in ("euclidean", "manhattan", "cosine")
+    ]
+
+
+# family name -> function returning its cases (imports the family lazily).
+FAMILIES = {
+    "naive_bayes": _naive_bayes_cases,
+    "decomposition": _decomposition_cases,
+    "metrics": _metrics_cases,
+}
