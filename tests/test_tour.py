@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""The guided tour (python -m skml) runs, reports, plots and survives gaps."""
+
+import subprocess
+import sys
+
+import pytest
+
+from skml._tour import _cases, _main
+
+
+def test_tour_runs_one_family_and_writes_a_plot(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    code = _main.main(["--quick", "--family", "naive_bayes", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "GaussianNB" in out and "fit-time ratio" in out
+    assert "[naive_bayes 1/" in out  # progress lines
+    assert (tmp_path / "naive_bayes.png").stat().st_size > 1000
+
+
+def test_tour_skips_a_missing_family(tmp_path, capsys, monkeypatch):
+    def missing():
+        raise ImportError("No module named 'skml.not_built'")
+
+    monkeypatch.setitem(_cases.FAMILIES, "not_built", missing)
+    results = _main.run_tour(["not_built"], quick=True, out_dir=tmp_path)
+    assert results == []
+    assert "not available in this build" in capsys.readouterr().out
+
+
+def test_tour_reports_a_failing_case_and_exits_nonzero(tmp_path, capsys, monkeypatch):
+    def broken(quick):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(
+        _cases.FAMILIES,
+        "broken",
+        lambda: [_cases.Case("broken", "Broken", "nothing", broken)],
+    )
+    code = _main.main(["--quick", "--family", "broken", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "RuntimeError: boom" in out
+
+
+def test_tour_result_time_ratio():
+    result = _cases.Result("f", "E", "d", "m", 1.0, 1.0, 2.0, 4.0)
+    assert result.time_ratio == 0.5
+
+
+def test_tour_help_lists_options():
+    out = subprocess.run(
+        [sys.executable, "-m", "skml", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for option in ("--quick", "--family", "--out"):
+        assert option in out
+
+
+@pytest.mark.slow
+def test_tour_quick_runs_every_family(tmp_path):
+    assert _main.main(["--quick", "--out", str(tmp_path)]) == 0
