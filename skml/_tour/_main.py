@@ -61,8 +61,9 @@ def _row(values):
     return "  ".join(_format(v, w) for v, (_, w) in zip(values, _COLUMNS))
 
 
-def print_table(results, stream=sys.stdout):
+def print_table(results, stream=None):
     """Print one row per result: scores and the skml/scikit-learn fit-time ratio."""
+    stream = sys.stdout if stream is None else stream
     print(_row([name for name, _ in _COLUMNS]), file=stream)
     print("-" * len(_row([name for name, _ in _COLUMNS])), file=stream)
     for r in results:
@@ -116,12 +117,13 @@ def _plot_family(family, results, out_dir):
     return path
 
 
-def run_tour(families, quick, out_dir, stream=sys.stdout):
+def run_tour(families, quick, out_dir, stream=None):
     """Run the cases of ``families``; return the list of results.
 
     A family whose skml module is missing from this build is reported and skipped.
     A case that raises is recorded with its error and the tour goes on.
     """
+    stream = sys.stdout if stream is None else stream
     results = []
     for family in families:
         try:

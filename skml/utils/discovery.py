@@ -35,6 +35,12 @@ def public_modules():
     -------
     names : list of str
         Sorted dotted module names, ``"skml"`` first.
+
+    Examples
+    --------
+    >>> from skml.utils.discovery import public_modules
+    >>> "skml.naive_bayes" in public_modules()
+    True
     """
     import skml
 
@@ -74,6 +80,12 @@ def all_estimators(type_filter=None):
     -------
     estimators : list of (str, type)
         ``(name, class)`` pairs sorted by name. Abstract classes are left out.
+
+    Examples
+    --------
+    >>> from skml.utils import all_estimators
+    >>> dict(all_estimators("transformer"))["PCA"]
+    <class 'skml.decomposition._pca.PCA'>
     """
 
     def is_estimator(obj):
@@ -106,5 +118,11 @@ def all_functions():
     -------
     functions : list of (str, callable)
         ``(name, function)`` pairs sorted by name.
+
+    Examples
+    --------
+    >>> from skml.utils import all_functions
+    >>> "pairwise_distances" in dict(all_functions())
+    True
     """
     return _public_members(inspect.isfunction)
