@@ -3,6 +3,7 @@
 """Sphinx configuration. The build is offline: no intersphinx, nothing fetched."""
 
 import os
+import re
 import sys
 import warnings
 
@@ -66,3 +67,33 @@ warnings.filterwarnings(
     message="Matplotlib is currently using agg",
 )
 sys.path.insert(0, os.path.abspath("."))
+
+
+# Methods inherited from scikit-learn (get_params, set_output, set_*_request, ...)
+# cross-reference scikit-learn's own labels and glossary, which this build does not
+# have (it is offline, without intersphinx). Render those roles as plain text in
+# docstrings of objects scikit-learn defines; skml's own docstrings are untouched,
+# so their broken references still fail the build.
+_ROLE = re.compile(
+    r":(?:ref|term|class|func|meth|attr|obj|mod):`(?:([^`<]*?)\s*<[^`>]*>|([^`]*))`"
+)
+
+
+def _defined_by_sklearn(obj):
+    func = getattr(obj, "fget", obj)
+    module = getattr(func, "__module__", "") or ""
+    qualname = getattr(func, "__qualname__", "") or ""
+    return module.startswith("sklearn") or "_MetadataRequester" in qualname
+
+
+def _plain_sklearn_roles(app, what, name, obj, options, lines):
+    if not _defined_by_sklearn(obj) and "set_" not in name.rsplit(".", 1)[-1][:4]:
+        return
+    for i, line in enumerate(lines):
+        lines[i] = _ROLE.sub(
+            lambda m: f"``{(m.group(1) or m.group(2)).strip('~')}``", line
+        )
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _plain_sklearn_roles)
