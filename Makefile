@@ -41,10 +41,12 @@ test-slow: venv
 	$(PIP) install --quiet ".[test]"
 	$(BIN)/pytest $(PYTEST_ARGS) -m slow tests
 
+# The linters read the sources only: install them, not the package (no build).
 lint: venv
-	$(PIP) install --quiet ".[lint]"
+	$(PIP) install --quiet "ruff>=0.5" "cython-lint>=0.16"
 	$(BIN)/ruff check .
-	$(BIN)/cython-lint skml
+	# cython-lint runs pycodestyle as a subprocess: it must be on PATH.
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/cython-lint skml
 
 docs: venv
 	$(PIP) install --quiet ".[docs]"

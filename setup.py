@@ -27,8 +27,8 @@ EXTENSIONS = {
         "openmp": True,
     },
     # The shared distance core (see DESIGN.md, "Two shared compiled cores").
-    "skml._distances._norms": {
-        "sources": ["skml/_distances/_norms.pyx"],
+    "skml._distances._base": {
+        "sources": ["skml/_distances/_base.pyx"],
         "openmp": True,
     },
     "skml._distances._pairwise": {

@@ -68,7 +68,7 @@ def print_table(results, stream=None):
     print("-" * len(_row([name for name, _ in _COLUMNS])), file=stream)
     for r in results:
         if r.error:
-            values = [r.family, r.estimator, r.dataset, "error", r.error, "", ""]
+            values = [r.family, r.estimator, r.dataset, "error", "see below", "", ""]
         else:
             values = [
                 r.family,
@@ -80,6 +80,11 @@ def print_table(results, stream=None):
                 r.time_ratio,
             ]
         print(_row(values), file=stream)
+    # Errors are too long for a table cell; print each one whole.
+    for r in results:
+        if r.error:
+            print(f"\n{r.family}: {r.estimator} on {r.dataset} failed: {r.error}",
+                  file=stream)
 
 
 def _plot_family(family, results, out_dir):

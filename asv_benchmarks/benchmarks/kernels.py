@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""Micro-benchmarks of the distance core against scikit-learn's equivalents.
+
+``argkmin`` vs ``NearestNeighbors(algorithm="brute").kneighbors`` and
+``kernel_matrix`` vs ``sklearn.metrics.pairwise.pairwise_kernels``. scikit-learn's
+brute-force k-neighbours search ignores ``n_jobs`` and uses every OpenMP thread,
+so for ``n_jobs=1`` it runs under ``threadpool_limits(1)`` to compare like with
+like.
+"""
+
+import contextlib
+
+from sklearn.metrics.pairwise import pairwise_kernels
+from sklearn.neighbors import NearestNeighbors
+from threadpoolctl import threadpool_limits
+
+from skml._distances import argkmin, kernel_matrix
+
+from .common import LIBRARIES, Benchmark, n_jobs_values, size
+from .datasets import dense_matrix
+
+
+def _limits(n_jobs):
+    """Thread limits for the scikit-learn side (skml takes ``n_jobs`` itself)."""
+    return threadpool_limits(1) if n_jobs == 1 else contextlib.nullcontext()
+
+
+class ArgKminBench(Benchmark):
+    """k nearest training rows of 10k queries among 100k rows of 20 features."""
+
+    params = (LIBRARIES, ["float64", "float32"], [1, 10, 100], n_jobs_values())
+    param_names = ["library", "dtype", "k", "n_jobs"]
+
+    def setup(self, library, dtype, k, n_jobs):
+        self.train = dense_matrix(size(100_000, 5_000), 20, dtype, seed=0)
+        self.queries = dense_matrix(size(10_000, 500), 20, dtype, seed=1)
+        if library == "sklearn":
+            self.nn = NearestNeighbors(algorithm="brute").fit(self.train)
+
+    def _run(self, library, k, n_jobs):
+        if library == "skml":
+            argkmin(self.queries, self.train, k, n_jobs=n_jobs)
+        else:
+            with _limits(n_jobs):
+                self.nn.kneighbors(self.queries, k)
+
+    def time_argkmin(self, library, dtype, k, n_jobs):
+        self._run(library, k, n_jobs)
+
+    def peakmem_argkmin(self, library, dtype, k, n_jobs):
+        self._run(library, k, n_jobs)
+
+
+class KernelMatrixBench(Benchmark):
+    """Kernel matrix of 5000 rows of 50 features with itself."""
+
+    params = (LIBRARIES, ["linear", "rbf", "poly", "sigmoid"], ["float64", "float32"])
+    param_names = ["library", "kernel", "dtype"]
+
+    def setup(self, library, kernel, dtype):
+        self.X = dense_matrix(size(5_000, 500), 50, dtype, seed=0)
+
+    def time_kernel_matrix(self, library, kernel, dtype):
+        if library == "skml":
+            kernel_matrix(self.X, kernel=kernel)
+        else:
+            pairwise_kernels(self.X, metric=kernel)
+
+    def peakmem_kernel_matrix(self, library, kernel, dtype):
+        self.time_kernel_matrix(library, kernel, dtype)
