@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""Matrix decomposition: principal component analysis."""
+
+from skml.decomposition._pca import PCA
+
+__all__ = ["PCA"]
