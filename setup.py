@@ -4,7 +4,9 @@
 
 Every compiled module is listed once, in ``EXTENSIONS``; the ``Extension`` objects are
 generated from it. Compiler directives are set once, here. ``SKML_CYTHON_DEBUG=1``
-rebuilds with bounds and wraparound checks on. OpenMP is used when the compiler
+rebuilds with bounds and wraparound checks on. ``SKML_BUILD_ONLY=skml.neighbors`` (a
+comma-separated list of module-name prefixes) builds only those modules, for quick
+in-place rebuilds during development. OpenMP is used when the compiler
 supports it; without it the modules still build and run serially.
 """
 
@@ -87,8 +89,11 @@ def _extensions():
     openmp = _openmp_flags()
     if not openmp:
         print("skml: building without OpenMP; compiled kernels will run serially.")
+    only = [p for p in os.environ.get("SKML_BUILD_ONLY", "").split(",") if p]
     extensions = []
     for name, spec in EXTENSIONS.items():
+        if only and not any(name.startswith(prefix) for prefix in only):
+            continue
         flags = openmp if spec.get("openmp") else []
         extensions.append(
             Extension(
