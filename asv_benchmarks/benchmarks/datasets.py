@@ -70,5 +70,8 @@ def sparse_counts(n_samples, n_features, density=0.005, n_classes=4, seed=0):
     )
     # Make some features more frequent in some classes.
     boost = rng.integers(1, 4, size=(n_classes, n_features)).astype(float)
-    X = sp.csr_matrix(X.multiply(boost[y]))
+    # Scale each stored count by its row's class boost, without a dense
+    # (n_samples, n_features) array.
+    X = sp.csr_matrix(X)
+    X.data *= boost[np.repeat(y, np.diff(X.indptr)), X.indices]
     return tuple(train_test_split(X, y, test_size=0.2, random_state=seed))
