@@ -168,7 +168,39 @@ def _log_ratio(numerator, denominator):
         return np.log(numerator) - np.log(denominator)
 
 
-class MultinomialNB(_BaseNB):
+class _CountDataMixin:
+    """Input handling shared by the three count models.
+
+    ``_non_negative`` says whether negative values are an error (multinomial and
+    complement counts) or merely binarised away (Bernoulli); ``_prepare`` is the
+    hook for any per-model transform of validated X.
+    """
+
+    _non_negative = True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.input_tags.positive_only = self._non_negative
+        tags.classifier_tags.poor_score = True
+        return tags
+
+    def _prepare(self, X):
+        return X
+
+    def _validate_train_X(self, X, y, reset):
+        X, y = _validate_count_data(self, X, y, reset, non_negative=self._non_negative)
+        return self._prepare(X), y
+
+    def _check_X(self, X):
+        X = _check_count_X(self, X, non_negative=self._non_negative)
+        return self._prepare(X)
+
+    def _init_state(self, X, n_classes):
+        _init_counts(self, X, n_classes)
+
+
+class MultinomialNB(_CountDataMixin, _BaseNB):
     """Naive Bayes classifier for multinomial models.
 
     Suited to count features such as word counts in text classification: each
@@ -261,22 +293,6 @@ class MultinomialNB(_BaseNB):
         self.fit_prior = fit_prior
         self.class_prior = class_prior
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        tags.input_tags.positive_only = True
-        tags.classifier_tags.poor_score = True
-        return tags
-
-    def _validate_train_X(self, X, y, reset):
-        return _validate_count_data(self, X, y, reset, non_negative=True)
-
-    def _check_X(self, X):
-        return _check_count_X(self, X, non_negative=True)
-
-    def _init_state(self, X, n_classes):
-        _init_counts(self, X, n_classes)
-
     def _update_state(self, X, y_index, sample_weight):
         alpha = _accumulate_counts(self, X, y_index, sample_weight)
         smoothed = self.feature_count_ + alpha
@@ -291,7 +307,7 @@ class MultinomialNB(_BaseNB):
         return jll
 
 
-class ComplementNB(_BaseNB):
+class ComplementNB(_CountDataMixin, _BaseNB):
     """Complement naive Bayes classifier, as described by Rennie et al. (2003).
 
     A variant of :class:`MultinomialNB` that estimates, for each class, the
@@ -399,22 +415,6 @@ class ComplementNB(_BaseNB):
         self.class_prior = class_prior
         self.norm = norm
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        tags.input_tags.positive_only = True
-        tags.classifier_tags.poor_score = True
-        return tags
-
-    def _validate_train_X(self, X, y, reset):
-        return _validate_count_data(self, X, y, reset, non_negative=True)
-
-    def _check_X(self, X):
-        return _check_count_X(self, X, non_negative=True)
-
-    def _init_state(self, X, n_classes):
-        _init_counts(self, X, n_classes)
-
     def _update_state(self, X, y_index, sample_weight):
         alpha = _accumulate_counts(self, X, y_index, sample_weight)
         self.feature_all_ = self.feature_count_.sum(axis=0)
@@ -435,7 +435,7 @@ class ComplementNB(_BaseNB):
         return np.asarray(X @ self.feature_log_prob_.T, dtype=np.float64)
 
 
-class BernoulliNB(_BaseNB):
+class BernoulliNB(_CountDataMixin, _BaseNB):
     """Naive Bayes classifier for multivariate Bernoulli models.
 
     Suited to binary (presence/absence) features: each class gives each feature
@@ -542,26 +542,11 @@ class BernoulliNB(_BaseNB):
         self.fit_prior = fit_prior
         self.class_prior = class_prior
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        tags.classifier_tags.poor_score = True
-        return tags
+    # Any real values are accepted: binarize maps them to 0/1.
+    _non_negative = False
 
-    def _validate_train_X(self, X, y, reset):
-        X, y = _validate_count_data(self, X, y, reset, non_negative=False)
-        if self.binarize is not None:
-            X = _binarize(X, self.binarize)
-        return X, y
-
-    def _check_X(self, X):
-        X = _check_count_X(self, X, non_negative=False)
-        if self.binarize is not None:
-            X = _binarize(X, self.binarize)
-        return X
-
-    def _init_state(self, X, n_classes):
-        _init_counts(self, X, n_classes)
+    def _prepare(self, X):
+        return X if self.binarize is None else _binarize(X, self.binarize)
 
     def _update_state(self, X, y_index, sample_weight):
         alpha = _accumulate_counts(self, X, y_index, sample_weight)
