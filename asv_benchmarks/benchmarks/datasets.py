@@ -65,7 +65,10 @@ def sparse_counts(n_samples, n_features, density=0.005, n_classes=4, seed=0):
         n_features,
         density=density,
         format="csr",
-        random_state=seed,
+        # A Generator, not an int seed: with an int, SciPy draws the positions
+        # through a legacy permutation of all n_samples * n_features cells
+        # (20 GB and minutes at 125k x 20k).
+        random_state=rng,
         data_rvs=lambda n: rng.poisson(2.0, size=n) + 1.0,
     )
     # Make some features more frequent in some classes.
