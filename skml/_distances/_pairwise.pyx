@@ -78,7 +78,7 @@ def _pairwise_euclidean(
     scratch of shape ``(n_threads, tile * tile)``."""
     cdef intp_t t, i, j, gi, gj, i0, i1, j0, j1, n
     cdef intp_t n_x = X.shape[0], n_y = Y.shape[0], k = X.shape[1]
-    cdef float64_t d2, v
+    cdef float64_t a, s, d2, v
     cdef float64_t* D
     with nogil:
         for t in prange(tiles_i.shape[0], schedule="static", num_threads=n_threads):
@@ -88,16 +88,23 @@ def _pairwise_euclidean(
             j1 = min(j0 + tile, n_y)
             n = j1 - j0
             D = &buf[threadid(), 0]
-            euclidean_tile(X, Y, X64, Y64, xx, yy, i0, i1, j0, j1, D)
+            gemm_abt(<int> (i1 - i0), <int> n, <int> k, -2.0, &X64[i0, 0],
+                     &Y64[j0, 0], D)
+            # One pass over the tile: expansion, correction where unsafe, root
+            # (``euclidean_tile`` would take two).
             for i in range(i1 - i0):
                 gi = i0 + i
+                a = xx[gi]
                 for j in range(n):
                     gj = j0 + j
                     if same and gj <= gi:
                         if gj == gi:
                             out[gi, gi] = 0.0
                         continue
-                    d2 = D[i * n + j]
+                    s = a + yy[gj]
+                    d2 = D[i * n + j] + s
+                    if expansion_unsafe(d2, s):
+                        d2 = sqeuclidean_fixup(&X[gi, 0], &Y[gj, 0], k)
                     if d2 < 0.0:
                         v = euclidean_scaled(&X[gi, 0], &Y[gj, 0], k)
                         if squared:
