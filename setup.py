@@ -45,6 +45,18 @@ EXTENSIONS = {
         "sources": ["skml/_distances/_kernels.pyx"],
         "openmp": True,
     },
+    "skml.cluster._common": {
+        "sources": ["skml/cluster/_common.pyx"],
+        "openmp": True,
+    },
+    "skml.cluster._lloyd": {
+        "sources": ["skml/cluster/_lloyd.pyx"],
+        "openmp": True,
+    },
+    "skml.cluster._elkan": {
+        "sources": ["skml/cluster/_elkan.pyx"],
+        "openmp": True,
+    },
 }
 
 DEBUG = os.environ.get("SKML_CYTHON_DEBUG", "0") not in ("", "0")

@@ -13,6 +13,7 @@ from skml.utils._show_versions import show_versions
 
 # Public subpackages, loaded on first attribute access.
 _SUBMODULES = (
+    "cluster",
     "decomposition",
     "metrics",
     "naive_bayes",

@@ -218,8 +218,65 @@ def _metrics_cases():
 
 
 # family name -> function returning its cases (imports the family lazily).
+def _cluster_cases():
+    import sklearn.cluster as sk
+    from sklearn.metrics import adjusted_rand_score
+
+    import skml.cluster as ours
+
+    def kmeans_case(name, dataset, params):
+        """Fit both on the same data; scores: inertia (the metric column also
+        shows the adjusted Rand index between the two clusterings)."""
+
+        def run(quick):
+            X, _ = _data(dataset, quick)
+            X = np.ascontiguousarray(X, dtype=np.float64)
+            fitted, times = [], []
+            for module in (ours, sk):
+                model = module.KMeans(**params(X))
+                start = time.perf_counter()
+                fitted.append(model.fit(X))
+                times.append(time.perf_counter() - start)
+            agreement = adjusted_rand_score(fitted[0].labels_, fitted[1].labels_)
+            return Result(
+                "cluster",
+                name,
+                dataset_label(dataset, quick),
+                f"inertia; ARI {agreement:.3f}",
+                float(fitted[0].inertia_),
+                float(fitted[1].inertia_),
+                times[0],
+                times[1],
+            )
+
+        return Case("cluster", name, dataset, run)
+
+    def same_init(algorithm):
+        def params(X):
+            rng = np.random.RandomState(0)
+            init = X[rng.choice(X.shape[0], 8, replace=False)]
+            return dict(n_clusters=8, init=init, n_init=1, algorithm=algorithm)
+
+        return params
+
+    cases = [
+        kmeans_case(f"KMeans({algorithm}, same init)", data, same_init(algorithm))
+        for algorithm in ("lloyd", "elkan")
+        for data in ("iris", "synthetic")
+    ]
+    cases.append(
+        kmeans_case(
+            "KMeans(k-means++)",
+            "digits",
+            lambda X: dict(n_clusters=10, random_state=0),
+        )
+    )
+    return cases
+
+
 FAMILIES = {
     "naive_bayes": _naive_bayes_cases,
     "decomposition": _decomposition_cases,
     "metrics": _metrics_cases,
+    "cluster": _cluster_cases,
 }

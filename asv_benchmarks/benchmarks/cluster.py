@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""Benchmarks for skml.cluster: KMeans and MiniBatchKMeans, skml vs scikit-learn.
+
+The speed target: ``KMeans(n_clusters=8)`` on ``make_classification(200_000, 20,
+random_state=0)`` (non-separable), for ``algorithm`` "lloyd" and "elkan" from the
+SAME initial centers (``init=array``, ``n_init=1``) for both libraries, and with
+the default k-means++ seeding (``n_init="auto"``). ``track_inertia`` records the
+training inertia, ``track_test_score`` minus the inertia of held-out rows. KMeans
+has no ``n_jobs``: the thread count is OpenMP's (``OMP_NUM_THREADS``).
+"""
+
+from functools import lru_cache
+
+import numpy as np
+import sklearn.cluster
+from sklearn.datasets import make_classification
+
+import skml.cluster
+
+from .common import LIBRARIES, Estimator, Predictor, size
+
+N_CLUSTERS = 8
+
+
+def _module(library):
+    return skml.cluster if library == "skml" else sklearn.cluster
+
+
+@lru_cache(maxsize=2)
+def _data(n_samples):
+    """The training rows (the target's data set) and 20k held-out rows."""
+    X, _ = make_classification(n_samples=n_samples, n_features=20, random_state=0)
+    X_test, _ = make_classification(
+        n_samples=max(1, n_samples // 10), n_features=20, random_state=1
+    )
+    return X, X_test
+
+
+@lru_cache(maxsize=2)
+def _initial_centers(n_samples):
+    """The same initial centers for both libraries: 8 rows of the data."""
+    X, _ = _data(n_samples)
+    rng = np.random.RandomState(0)
+    return X[rng.choice(X.shape[0], N_CLUSTERS, replace=False)].copy()
+
+
+class KMeansBench(Predictor, Estimator):
+    """``KMeans(n_clusters=8)``: Lloyd or Elkan, same initial centers or k-means++."""
+
+    params = (LIBRARIES, ["lloyd", "elkan"], ["array", "k-means++"])
+    param_names = ["library", "algorithm", "init"]
+
+    def make_data(self, library, algorithm, init):
+        X, X_test = _data(size(200_000, 10_000))
+        return X, X_test, None, None
+
+    def make_estimator(self, library, algorithm, init):
+        if init == "array":
+            params = dict(init=_initial_centers(size(200_000, 10_000)), n_init=1)
+        else:
+            params = dict(init="k-means++", n_init="auto", random_state=0)
+        return _module(library).KMeans(
+            n_clusters=N_CLUSTERS, algorithm=algorithm, max_iter=300, **params
+        )
+
+    def track_inertia(self, *params):
+        return float(self.fitted.inertia_)
+
+    def track_n_iter(self, *params):
+        return int(self.fitted.n_iter_)
+
+
+class MiniBatchKMeansBench(Predictor, Estimator):
+    """``MiniBatchKMeans(n_clusters=8)`` with the default batch size (1024)."""
+
+    params = (LIBRARIES,)
+    param_names = ["library"]
+
+    def make_data(self, library):
+        X, X_test = _data(size(200_000, 10_000))
+        return X, X_test, None, None
+
+    def make_estimator(self, library):
+        return _module(library).MiniBatchKMeans(n_clusters=N_CLUSTERS, random_state=0)
+
+    def track_inertia(self, *params):
+        return float(self.fitted.inertia_)

@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""Tests for skml.cluster.elbow_curve and ElbowDisplay."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import make_blobs
+from threadpoolctl import threadpool_limits
+
+from skml.cluster import ElbowDisplay, KMeans, elbow_curve
+from skml.cluster._elbow import _kneedle
+
+
+@pytest.fixture(autouse=True)
+def _single_thread():
+    with threadpool_limits(limits=1):
+        yield
+
+
+@pytest.mark.parametrize("algorithm", ["lloyd", "elkan"])
+def test_elbow_curve_matches_a_loop_of_fits(algorithm, global_random_seed):
+    X, _ = make_blobs(n_samples=400, centers=4, random_state=global_random_seed)
+    weight = np.random.RandomState(global_random_seed).uniform(0.5, 2, X.shape[0])
+    result = elbow_curve(
+        X,
+        range(1, 8),
+        sample_weight=weight,
+        random_state=global_random_seed,
+        algorithm=algorithm,
+    )
+    expected = [
+        KMeans(k, random_state=global_random_seed, algorithm=algorithm)
+        .fit(X, sample_weight=weight)
+        .inertia_
+        for k in range(1, 8)
+    ]
+    assert_array_equal(result.k_values, np.arange(1, 8))
+    assert_allclose(result.inertias, expected, rtol=1e-12)
+    assert result.elbow == _kneedle(result.k_values, result.inertias)
+
+
+def test_kneedle_rule():
+    # The point farthest below the chord of the rescaled curve.
+    assert _kneedle([1, 2, 3, 4, 5], [100.0, 40.0, 15.0, 12.0, 10.0]) == 3
+    assert _kneedle([2, 4, 6], [10.0, 2.0, 1.0]) == 4
+    assert _kneedle([1, 2], [3.0, 1.0]) is None
+    assert _kneedle([1, 2, 3], [1.0, 1.0, 1.0]) is None
+
+
+def test_elbow_curve_rejects_bad_k_range():
+    X = np.random.RandomState(0).rand(20, 2)
+    with pytest.raises(ValueError, match="increasing integers of at least 1"):
+        elbow_curve(X, [0, 1, 2])
+    with pytest.raises(ValueError, match="increasing"):
+        elbow_curve(X, [3, 2])
+    with pytest.raises(ValueError, match="integers"):
+        elbow_curve(X, [1.5, 2.5])
+    with pytest.raises(ValueError, match="n_samples=20 should be >= n_clusters=21"):
+        elbow_curve(X, [2, 21])
+
+
+@pytest.mark.slow  # importing matplotlib takes about a second
+def test_elbow_display_plots():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    display = ElbowDisplay([1, 2, 3, 4, 5], [100.0, 40.0, 15.0, 12.0, 10.0]).plot()
+    assert display.elbow_ == 3
+    assert_array_equal(display.line_.get_xdata(), [1, 2, 3, 4, 5])
+    assert display.ax_.get_ylabel() == "inertia"
+    assert display.figure_ is display.ax_.figure
+    X, _ = make_blobs(n_samples=300, centers=3, cluster_std=0.5, random_state=0)
+    _, ax = plt.subplots()
+    display = ElbowDisplay.from_data(X, range(1, 7), random_state=0, ax=ax, name="x")
+    assert display.ax_ is ax
+    assert display.elbow_ == 3
+    assert display.line_.get_label() == "x"
+    plt.close("all")

@@ -1,0 +1,423 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""Tests for skml.cluster.KMeans, mostly against scikit-learn's KMeans."""
+
+import sys
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn import cluster as sk_cluster
+from sklearn.datasets import make_blobs, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import adjusted_rand_score
+from threadpoolctl import threadpool_limits
+
+from skml.cluster import KMeans
+from skml.cluster._engine import _Workspace, is_same_clustering
+
+ALGORITHMS = ["lloyd", "elkan"]
+DTYPES = [np.float64, np.float32]
+
+
+@pytest.fixture(autouse=True)
+def _single_thread():
+    # skml and scikit-learn each bring an OpenMP runtime (and NumPy/SciPy each a
+    # BLAS); their spinning thread pools slow small problems down a hundredfold
+    # on a busy machine. The thread-invariance test sets its own limits.
+    with threadpool_limits(limits=1):
+        yield
+
+
+def _data(seed, n_samples=600, n_features=5):
+    X, _ = make_classification(
+        n_samples=n_samples,
+        n_features=n_features,
+        n_informative=3,
+        n_redundant=0,
+        random_state=seed,
+    )
+    return X
+
+
+def _init(X, k, seed):
+    rng = np.random.RandomState(seed)
+    return X[rng.choice(X.shape[0], k, replace=False)].copy()
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_kmeans_matches_sklearn_from_same_init(
+    algorithm, dtype, weighted, global_random_seed
+):
+    X = _data(global_random_seed).astype(dtype)
+    init = _init(X, 6, global_random_seed)
+    weight = None
+    if weighted:
+        weight = np.random.RandomState(global_random_seed).uniform(0.2, 3, X.shape[0])
+    params = dict(n_clusters=6, init=init, n_init=1, algorithm=algorithm)
+    ours = KMeans(**params).fit(X, sample_weight=weight)
+    theirs = sk_cluster.KMeans(**params).fit(X, sample_weight=weight)
+    assert_array_equal(ours.labels_, theirs.labels_)
+    assert ours.n_iter_ == theirs.n_iter_
+    assert_allclose(ours.inertia_, theirs.inertia_, rtol=1e-4)
+    atol = 1e-10 if dtype == np.float64 else 1e-4
+    assert_allclose(ours.cluster_centers_, theirs.cluster_centers_, atol=atol)
+    assert ours.cluster_centers_.dtype == dtype
+    assert_array_equal(ours.predict(X), theirs.predict(X))
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_kmeans_random_init_matches_sklearn(algorithm, global_random_seed):
+    # Same random stream as scikit-learn: same seeds, same 10 runs, same winner.
+    X = _data(global_random_seed)
+    params = dict(n_clusters=5, init="random", random_state=global_random_seed)
+    ours = KMeans(algorithm=algorithm, **params).fit(X)
+    theirs = sk_cluster.KMeans(algorithm=algorithm, **params).fit(X)
+    assert_allclose(ours.inertia_, theirs.inertia_, rtol=1e-6)
+    assert adjusted_rand_score(ours.labels_, theirs.labels_) == pytest.approx(1.0)
+
+
+def test_kmeans_lloyd_and_elkan_agree(global_random_seed):
+    X = _data(global_random_seed, n_samples=1000)
+    init = _init(X, 7, global_random_seed)
+    lloyd = KMeans(7, init=init, algorithm="lloyd").fit(X)
+    elkan = KMeans(7, init=init, algorithm="elkan").fit(X)
+    assert_array_equal(lloyd.labels_, elkan.labels_)
+    assert lloyd.n_iter_ == elkan.n_iter_
+    assert_allclose(lloyd.cluster_centers_, elkan.cluster_centers_, atol=1e-12)
+
+
+def test_kmeans_plusplus_quality_and_determinism(global_random_seed):
+    X, _ = make_blobs(
+        n_samples=600,
+        centers=6,
+        cluster_std=1.0,
+        center_box=(-20, 20),
+        random_state=global_random_seed,
+    )
+    ours = KMeans(6, random_state=global_random_seed).fit(X)
+    again = KMeans(6, random_state=global_random_seed).fit(X)
+    assert_array_equal(ours.labels_, again.labels_)
+    assert_array_equal(ours.cluster_centers_, again.cluster_centers_)
+    # One k-means++ run is a random draw (skml draws along a canonical sample
+    # order, scikit-learn along the input order): compare medians over seeds, of
+    # the seeding alone (max_iter=1) and of the final inertia. Over many
+    # datasets the two agree on average; one dataset's median varies by <10%.
+    seeds = range(global_random_seed, global_random_seed + 15)
+    for max_iter in (1, 300):
+        median_ours, median_theirs = (
+            np.median(
+                [
+                    module.KMeans(6, random_state=s, max_iter=max_iter).fit(X).inertia_
+                    for s in seeds
+                ]
+            )
+            for module in (sys.modules["skml.cluster"], sk_cluster)
+        )
+        assert median_ours <= 1.1 * median_theirs
+
+
+@pytest.mark.parametrize("n_clusters", [2, 8, 21])
+def test_kmeans_plusplus_n_local_trials(n_clusters, monkeypatch):
+    # Each center after the first is the best of 2 + int(ln k) candidates.
+    import skml.cluster._engine as engine
+
+    n_rows = []
+
+    def recording_sample(cumulative, order, values):
+        n_rows.append(np.size(values))
+        return sample(cumulative, order, values)
+
+    sample = engine._sample
+    monkeypatch.setattr(engine, "_sample", recording_sample)
+    KMeans(n_clusters, random_state=0, max_iter=1).fit(_data(0))
+    trials = 2 + int(np.log(n_clusters))
+    assert n_rows == [1] + [trials] * (n_clusters - 1)
+
+
+def test_kmeans_n_init_auto_follows_sklearn():
+    X = _data(0, n_samples=200)
+    assert KMeans(3, random_state=0).fit(X)._n_init == 1
+    assert KMeans(3, init="random", random_state=0).fit(X)._n_init == 10
+    init = _init(X, 3, 0)
+    assert KMeans(3, init=init).fit(X)._n_init == 1
+    with pytest.warns(RuntimeWarning, match="performing only one init"):
+        KMeans(3, init=init, n_init=4).fit(X)
+
+
+def test_kmeans_callable_init(global_random_seed):
+    X = _data(global_random_seed)
+    calls = []
+
+    def init(X, n_clusters, random_state):
+        calls.append(n_clusters)
+        return X[:n_clusters] * 1.0
+
+    ours = KMeans(4, init=init, n_init=2, random_state=0).fit(X)
+    theirs = sk_cluster.KMeans(4, init=init, n_init=2, random_state=0).fit(X)
+    assert calls[:2] == [4, 4]
+    assert_array_equal(ours.labels_, theirs.labels_)
+    assert_allclose(ours.inertia_, theirs.inertia_, rtol=1e-10)
+
+
+def test_kmeans_relocates_empty_clusters():
+    # Center 2 is far from every sample: it is empty after the first assignment
+    # and moves onto the sample farthest from its center (the outlier at 100).
+    X = np.array([[0.0], [1.0], [2.0], [10.0], [11.0], [100.0]])
+    init = np.array([[1.0], [10.0], [1000.0]])
+    for algorithm in ALGORITHMS:
+        ours = KMeans(3, init=init, n_init=1, algorithm=algorithm).fit(X)
+        theirs = sk_cluster.KMeans(3, init=init, n_init=1, algorithm=algorithm)
+        theirs.fit(X)
+        assert_allclose(np.sort(ours.cluster_centers_.ravel()), [1.0, 10.5, 100.0])
+        assert_array_equal(ours.labels_, theirs.labels_)
+        assert_allclose(ours.cluster_centers_, theirs.cluster_centers_)
+        assert ours.inertia_ == pytest.approx(theirs.inertia_)
+
+
+def test_kmeans_duplicate_points_warn():
+    X = np.repeat([[0.0, 0.0], [1.0, 1.0]], 5, axis=0)
+    with pytest.warns(ConvergenceWarning, match="distinct clusters"):
+        KMeans(3, random_state=0).fit(X)
+
+
+def test_kmeans_thread_count_invariant(global_random_seed):
+    # Groups and their reduction order depend on the shape only.
+    X = _data(global_random_seed, n_samples=1_500, n_features=8)
+    init = _init(X, 9, global_random_seed)
+    results = []
+    for n_threads in (1, 2):
+        with threadpool_limits(limits=n_threads, user_api="openmp"):
+            for algorithm in ALGORITHMS:
+                model = KMeans(9, init=init, algorithm=algorithm).fit(X)
+                results.append((model.labels_, model.cluster_centers_, model.inertia_))
+    for labels, _, _ in results[1:]:
+        assert_array_equal(labels, results[0][0])
+    for i in (0, 1):
+        assert_array_equal(results[i][1], results[i + 2][1])
+        assert results[i][2] == results[i + 2][2]
+
+
+def test_kmeans_workspace_groups_depend_on_shape_only():
+    one = _Workspace(100_000, 10, 8, np.float64, 1)
+    many = _Workspace(100_000, 10, 8, np.float64, 16)
+    assert_array_equal(one.starts, many.starts)
+    assert one.starts[0] == 0 and one.starts[-1] == 100_000
+    assert np.all(one.starts[1:-1] % 256 == 0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_kmeans_transform_predict_score_closed_form(dtype, global_random_seed):
+    X = _data(global_random_seed).astype(dtype)
+    model = KMeans(4, random_state=global_random_seed).fit(X)
+    rng = np.random.RandomState(global_random_seed)
+    X_new = rng.standard_normal((50, X.shape[1])).astype(dtype)
+    centers = model.cluster_centers_.astype(np.float64)
+    distances = np.sqrt(((X_new[:, None, :] - centers[None]) ** 2).sum(-1))
+    transformed = model.transform(X_new)
+    assert transformed.dtype == dtype
+    rtol = 1e-10 if dtype == np.float64 else 1e-5
+    assert_allclose(transformed, distances, rtol=rtol, atol=rtol)
+    assert_array_equal(model.predict(X_new), distances.argmin(axis=1))
+    weight = rng.uniform(0, 2, X_new.shape[0])
+    expected = -(weight * distances.min(axis=1) ** 2).sum()
+    assert model.score(X_new, sample_weight=weight) == pytest.approx(expected, rel=rtol)
+    assert_allclose(model.fit_transform(X), model.transform(X), rtol=1e-6)
+    assert_array_equal(model.fit_predict(X), model.labels_)
+    assert_array_equal(model.predict(X), model.labels_)
+    assert model.score(X) == pytest.approx(-model.inertia_, rel=1e-6)
+
+
+def test_kmeans_integer_weights_equal_repetition(global_random_seed):
+    X = _data(global_random_seed, n_samples=200)
+    weight = np.random.RandomState(global_random_seed).randint(1, 4, X.shape[0])
+    init = _init(X, 3, global_random_seed)
+    weighted = KMeans(3, init=init).fit(X, sample_weight=weight)
+    repeated = KMeans(3, init=init).fit(np.repeat(X, weight, axis=0))
+    assert_allclose(weighted.cluster_centers_, repeated.cluster_centers_, atol=1e-10)
+    assert weighted.inertia_ == pytest.approx(repeated.inertia_, rel=1e-10)
+
+
+@pytest.mark.parametrize("init", ["k-means++", "random"])
+def test_kmeans_weights_equal_repetition_any_order(init, global_random_seed):
+    # k-means++ draws along a canonical order of the samples: integer weights,
+    # repeated samples and shuffled samples give the same model.
+    rng = np.random.RandomState(global_random_seed)
+    X = rng.rand(30, 4)
+    weight = rng.randint(0, 4, X.shape[0])
+    params = dict(n_clusters=4, init=init, n_init=1, random_state=0)
+    repeated = KMeans(**params).fit(np.repeat(X, weight, axis=0))
+    perm = rng.permutation(X.shape[0])
+    weighted = KMeans(**params).fit(X[perm], sample_weight=weight[perm])
+    if init == "k-means++":
+        assert_allclose(weighted.cluster_centers_, repeated.cluster_centers_)
+        assert weighted.inertia_ == pytest.approx(repeated.inertia_, rel=1e-10)
+    else:  # "random" draws like scikit-learn, along the input order
+        theirs = sk_cluster.KMeans(**params).fit(X[perm], sample_weight=weight[perm])
+        assert_allclose(weighted.cluster_centers_, theirs.cluster_centers_)
+
+
+def test_kmeans_copy_x_false_restores_data(global_random_seed):
+    X = _data(global_random_seed)
+    X_before = X.copy()
+    KMeans(3, random_state=0, copy_x=False).fit(X)
+    assert_allclose(X, X_before, atol=1e-12)
+
+
+def test_kmeans_tol_zero_and_max_iter(global_random_seed):
+    X = _data(global_random_seed)
+    init = _init(X, 5, global_random_seed)
+    for params in ({"tol": 0.0}, {"max_iter": 2}, {"tol": 1e-1}):
+        ours = KMeans(5, init=init, **params).fit(X)
+        theirs = sk_cluster.KMeans(5, init=init, **params).fit(X)
+        assert ours.n_iter_ == theirs.n_iter_
+        assert_array_equal(ours.labels_, theirs.labels_)
+
+
+def test_kmeans_verbose_prints(capsys):
+    X = _data(0, n_samples=100)
+    KMeans(2, random_state=0, verbose=1).fit(X)
+    assert "Converged at iteration" in capsys.readouterr().out
+
+
+def test_kmeans_feature_names_out():
+    X = _data(0, n_samples=100)
+    model = KMeans(3, random_state=0).fit(X)
+    assert_array_equal(model.get_feature_names_out(), ["kmeans0", "kmeans1", "kmeans2"])
+
+
+def test_is_same_clustering():
+    assert is_same_clustering(np.array([0, 0, 1, 2]), np.array([2, 2, 0, 1]), 3)
+    assert not is_same_clustering(np.array([0, 0, 1, 2]), np.array([2, 1, 0, 1]), 3)
+
+
+# --- errors --------------------------------------------------------------------
+
+
+def test_kmeans_rejects_more_clusters_than_samples():
+    with pytest.raises(ValueError, match="n_samples=3 should be >= n_clusters=4"):
+        KMeans(4).fit(np.arange(6.0).reshape(3, 2))
+
+
+def test_kmeans_rejects_nan():
+    X = _data(0, n_samples=20)
+    X[3, 1] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        KMeans(2).fit(X)
+    model = KMeans(2, random_state=0).fit(np.nan_to_num(X))
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        model.predict(X)
+
+
+def test_kmeans_rejects_negative_sample_weight():
+    X = _data(0, n_samples=20)
+    weight = np.ones(20)
+    weight[4] = -1
+    with pytest.raises(ValueError, match="Negative values in data passed to"):
+        KMeans(2).fit(X, sample_weight=weight)
+
+
+@pytest.mark.parametrize(
+    "init, message",
+    [
+        (np.zeros((3, 5)), r"does not match the number of clusters 2"),
+        (np.zeros((2, 4)), r"does not match the number of features of the data 5"),
+    ],
+)
+def test_kmeans_rejects_wrong_init_shape(init, message):
+    with pytest.raises(ValueError, match=message):
+        KMeans(2, init=init).fit(_data(0, n_samples=20))
+
+
+def test_kmeans_rejects_bad_callable_init_shape():
+    def init(X, n_clusters, random_state):
+        return X[: n_clusters + 1]
+
+    with pytest.raises(ValueError, match="number of clusters 2"):
+        KMeans(2, init=init).fit(_data(0, n_samples=20))
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"algorithm": "full"}, "'algorithm' parameter of KMeans must be"),
+        ({"init": "kmeans++"}, "'init' parameter of KMeans must be"),
+        ({"n_init": 0}, "'n_init' parameter of KMeans must be"),
+        ({"n_clusters": 0}, "'n_clusters' parameter of KMeans must be"),
+        ({"tol": -1.0}, "'tol' parameter of KMeans must be"),
+    ],
+)
+def test_kmeans_rejects_bad_parameters(params, message):
+    with pytest.raises(ValueError, match=message):
+        KMeans(**params).fit(_data(0, n_samples=20))
+
+
+def _sparse_data(seed, dtype=np.float64):
+    rng = np.random.RandomState(seed)
+    X = sp.random(400, 30, density=0.2, format="csr", random_state=rng)
+    X.data = rng.standard_normal(X.nnz) + 2.0
+    return X.astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_kmeans_sparse_matches_sklearn_and_dense(dtype, weighted, global_random_seed):
+    X = _sparse_data(global_random_seed, dtype)
+    rng = np.random.RandomState(global_random_seed)
+    init = X[rng.choice(X.shape[0], 5, replace=False)].toarray()
+    weight = rng.uniform(0.2, 3, X.shape[0]) if weighted else None
+    params = dict(n_clusters=5, init=init, n_init=1)
+    ours = KMeans(**params).fit(X, sample_weight=weight)
+    theirs = sk_cluster.KMeans(**params).fit(X, sample_weight=weight)
+    dense = KMeans(**params).fit(X.toarray(), sample_weight=weight)
+    assert_array_equal(ours.labels_, theirs.labels_)
+    assert_array_equal(ours.labels_, dense.labels_)
+    assert ours.n_iter_ == theirs.n_iter_
+    assert_allclose(ours.inertia_, theirs.inertia_, rtol=1e-4)
+    atol = 1e-10 if dtype == np.float64 else 1e-4
+    assert_allclose(ours.cluster_centers_, theirs.cluster_centers_, atol=atol)
+    assert ours.cluster_centers_.dtype == dtype
+    X_new = _sparse_data(global_random_seed + 1, dtype)
+    assert_array_equal(ours.predict(X_new), dense.predict(X_new.toarray()))
+    assert_allclose(
+        ours.transform(X_new), dense.transform(X_new.toarray()), rtol=1e-4, atol=1e-4
+    )
+    assert ours.score(X_new) == pytest.approx(dense.score(X_new.toarray()), rel=1e-4)
+
+
+def test_kmeans_sparse_kmeans_plusplus_matches_dense(global_random_seed):
+    # The canonical sampling order does not depend on the storage format.
+    X = _sparse_data(global_random_seed)
+    sparse_model = KMeans(4, random_state=global_random_seed).fit(X)
+    dense_model = KMeans(4, random_state=global_random_seed).fit(X.toarray())
+    assert adjusted_rand_score(sparse_model.labels_, dense_model.labels_) == 1.0
+    assert sparse_model.inertia_ == pytest.approx(dense_model.inertia_, rel=1e-8)
+
+
+def test_kmeans_sparse_relocates_empty_clusters():
+    X = sp.csr_matrix(np.array([[0.0], [1.0], [2.0], [10.0], [11.0], [100.0]]))
+    init = np.array([[1.0], [10.0], [1000.0]])
+    ours = KMeans(3, init=init, n_init=1).fit(X)
+    theirs = sk_cluster.KMeans(3, init=init, n_init=1).fit(X)
+    assert_allclose(ours.cluster_centers_, theirs.cluster_centers_)
+    assert_array_equal(ours.labels_, theirs.labels_)
+
+
+def test_kmeans_sparse_elkan_and_minibatch_raise_type_error():
+    from skml.cluster import MiniBatchKMeans
+
+    X = _sparse_data(0)
+    with pytest.raises(TypeError, match="algorithm='lloyd' only"):
+        KMeans(2, algorithm="elkan").fit(X)
+    with pytest.raises(TypeError, match="Sparse data was passed"):
+        MiniBatchKMeans(2).fit(X)
+
+
+def test_kmeans_elkan_single_cluster_falls_back_to_lloyd():
+    X = _data(0, n_samples=30)
+    with pytest.warns(RuntimeWarning, match="Using 'lloyd' instead"):
+        model = KMeans(1, algorithm="elkan").fit(X)
+    assert_allclose(model.cluster_centers_[0], X.mean(axis=0), atol=1e-12)
