@@ -28,6 +28,7 @@ A subclass of :class:`Estimator` only says how to make its data and its estimato
 import os
 import pickle
 import tempfile
+from abc import ABC, abstractmethod
 
 LIBRARIES = ["skml", "sklearn"]
 
@@ -64,7 +65,7 @@ class Benchmark:
     min_run_count = 1
 
 
-class Estimator(Benchmark):
+class Estimator(ABC, Benchmark):
     """``time_fit``, ``peakmem_fit`` and ``track_test_score`` for one estimator.
 
     Subclasses define ``params`` (library first), ``param_names``,
@@ -74,11 +75,15 @@ class Estimator(Benchmark):
     are memoised.
     """
 
+    # Abstract, so that asv (which skips abstract classes) does not collect the
+    # bases themselves as benchmarks.
+    @abstractmethod
     def make_data(self, *params):
-        raise NotImplementedError
+        """Return ``(X_train, X_test, y_train, y_test)``."""
 
+    @abstractmethod
     def make_estimator(self, *params):
-        raise NotImplementedError
+        """Return an unfitted estimator."""
 
     def score(self, estimator, X, y):
         """The tracked test score: ``estimator.score`` by default."""
@@ -102,15 +107,23 @@ class Estimator(Benchmark):
         return self.score(self.fitted, self.X_test, self.y_test)
 
 
-class Predictor:
+class Predictor(ABC):
     """Adds ``time_predict``; mix in before :class:`Estimator`."""
+
+    @abstractmethod
+    def make_estimator(self, *params):
+        """Return an unfitted estimator (abstract: see :class:`Estimator`)."""
 
     def time_predict(self, *params):
         self.fitted.predict(self.X_test)
 
 
-class Transformer:
+class Transformer(ABC):
     """Adds ``time_transform``; mix in before :class:`Estimator`."""
+
+    @abstractmethod
+    def make_estimator(self, *params):
+        """Return an unfitted estimator (abstract: see :class:`Estimator`)."""
 
     def time_transform(self, *params):
         self.fitted.transform(self.X_test)
