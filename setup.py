@@ -45,6 +45,11 @@ EXTENSIONS = {
         "sources": ["skml/_distances/_kernels.pyx"],
         "openmp": True,
     },
+    "skml._distances._radius": {
+        "sources": ["skml/_distances/_radius.pyx"],
+        "openmp": True,
+        "language": "c++",
+    },
     "skml.cluster._common": {
         "sources": ["skml/cluster/_common.pyx"],
         "openmp": True,
@@ -55,6 +60,10 @@ EXTENSIONS = {
     },
     "skml.cluster._elkan": {
         "sources": ["skml/cluster/_elkan.pyx"],
+        "openmp": True,
+    },
+    "skml.neighbors._binary_tree": {
+        "sources": ["skml/neighbors/_binary_tree.pyx"],
         "openmp": True,
     },
 }

@@ -17,6 +17,7 @@ _SUBMODULES = (
     "decomposition",
     "metrics",
     "naive_bayes",
+    "neighbors",
     "utils",
 )
 

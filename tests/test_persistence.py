@@ -24,6 +24,8 @@ OUTPUT_METHODS = (
     "decision_function",
     "transform",
     "score_samples",
+    # NearestNeighbors has no predict/transform: its output is the neighbours.
+    "kneighbors",
 )
 
 # The only types skops.io may report as untrusted in a skml model: skml's own

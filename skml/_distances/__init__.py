@@ -25,9 +25,20 @@ from skml._distances._pairwise import (
     _pairwise_direct,
     _pairwise_euclidean,
 )
+from skml._distances._radius_query import radius_neighbors
+from skml._distances._sparse import argkmin_sparse
 from skml.utils._openmp import effective_n_threads
 
-__all__ = ["KERNELS", "METRICS", "argkmin", "kernel_matrix", "pairwise", "row_norms"]
+__all__ = [
+    "KERNELS",
+    "METRICS",
+    "argkmin",
+    "argkmin_sparse",
+    "kernel_matrix",
+    "pairwise",
+    "radius_neighbors",
+    "row_norms",
+]
 
 # Names -> the codes of ``Metric`` / ``KernelKind`` in the .pxd files.
 _METRIC_CODES = {

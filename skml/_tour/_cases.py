@@ -218,6 +218,35 @@ def _metrics_cases():
 
 
 # family name -> function returning its cases (imports the family lazily).
+def _neighbors_cases():
+    import sklearn.neighbors as sk
+
+    import skml.neighbors as ours
+
+    cases = []
+    for data in ("iris", "wine", "digits"):
+        for weights in ("uniform", "distance"):
+            cases.append(
+                estimator_case(
+                    "neighbors",
+                    f"KNeighborsClassifier({weights})",
+                    data,
+                    lambda w=weights: ours.KNeighborsClassifier(weights=w),
+                    lambda w=weights: sk.KNeighborsClassifier(weights=w),
+                )
+            )
+    cases.append(
+        estimator_case(
+            "neighbors",
+            "KNeighborsRegressor (r2 on class labels)",
+            "digits",
+            ours.KNeighborsRegressor,
+            sk.KNeighborsRegressor,
+        )
+    )
+    return cases
+
+
 def _cluster_cases():
     import sklearn.cluster as sk
     from sklearn.metrics import adjusted_rand_score
@@ -279,4 +308,5 @@ FAMILIES = {
     "decomposition": _decomposition_cases,
     "metrics": _metrics_cases,
     "cluster": _cluster_cases,
+    "neighbors": _neighbors_cases,
 }
