@@ -66,6 +66,20 @@ EXTENSIONS = {
         "sources": ["skml/neighbors/_binary_tree.pyx"],
         "openmp": True,
     },
+    # The shared split-finding core (see DESIGN.md, "Two shared compiled cores").
+    "skml._splitting._criterion": {"sources": ["skml/_splitting/_criterion.pyx"]},
+    "skml._splitting._partitioner": {"sources": ["skml/_splitting/_partitioner.pyx"]},
+    "skml._splitting._splitter": {"sources": ["skml/_splitting/_splitter.pyx"]},
+    "skml._splitting._tree": {"sources": ["skml/_splitting/_tree.pyx"]},
+    "skml._splitting._hist": {"sources": ["skml/_splitting/_hist.pyx"]},
+    "skml._splitting._builder": {
+        "sources": ["skml/_splitting/_builder.pyx"],
+        "language": "c++",
+    },
+    "skml._splitting._pruning": {
+        "sources": ["skml/_splitting/_pruning.pyx"],
+        "language": "c++",
+    },
 }
 
 DEBUG = os.environ.get("SKML_CYTHON_DEBUG", "0") not in ("", "0")

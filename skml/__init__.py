@@ -18,6 +18,7 @@ _SUBMODULES = (
     "metrics",
     "naive_bayes",
     "neighbors",
+    "tree",
     "utils",
 )
 

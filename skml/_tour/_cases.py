@@ -217,7 +217,6 @@ def _metrics_cases():
     ]
 
 
-# family name -> function returning its cases (imports the family lazily).
 def _neighbors_cases():
     import sklearn.neighbors as sk
 
@@ -303,10 +302,51 @@ def _cluster_cases():
     return cases
 
 
+def _tree_cases():
+    from functools import partial
+
+    import sklearn.tree as sk
+
+    import skml.tree as ours
+
+    cases = [
+        estimator_case(
+            "tree",
+            "DecisionTreeClassifier",
+            data,
+            partial(ours.DecisionTreeClassifier, random_state=0),
+            partial(sk.DecisionTreeClassifier, random_state=0),
+        )
+        for data in ("iris", "wine", "digits")
+    ]
+    cases.append(
+        estimator_case(
+            "tree",
+            "DecisionTreeClassifier(max_depth=12)",
+            "synthetic",
+            partial(ours.DecisionTreeClassifier, max_depth=12, random_state=0),
+            partial(sk.DecisionTreeClassifier, max_depth=12, random_state=0),
+        )
+    )
+    cases.append(
+        estimator_case(
+            "tree",
+            "DecisionTreeRegressor",
+            "digits",
+            partial(ours.DecisionTreeRegressor, random_state=0),
+            partial(sk.DecisionTreeRegressor, random_state=0),
+            scoring="r2",
+        )
+    )
+    return cases
+
+
+# family name -> function returning its cases (imports the family lazily).
 FAMILIES = {
     "naive_bayes": _naive_bayes_cases,
+    "cluster": _cluster_cases,
     "decomposition": _decomposition_cases,
     "metrics": _metrics_cases,
-    "cluster": _cluster_cases,
     "neighbors": _neighbors_cases,
+    "tree": _tree_cases,
 }

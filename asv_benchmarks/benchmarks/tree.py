@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""Benchmarks for skml.tree: decision trees, skml vs scikit-learn.
+
+The speed targets of the trees issue: a fully grown ``DecisionTreeClassifier``
+and a ``DecisionTreeRegressor(max_depth=12)`` fitted on 100k x 20 float32.
+"""
+
+import sklearn.tree
+
+import skml.tree
+
+from .common import LIBRARIES, Estimator, Predictor, size
+from .datasets import classification, regression
+
+
+class DecisionTreeClassifierBench(Predictor, Estimator):
+    """Fully grown ``DecisionTreeClassifier`` on 100k x 20 float32 (2 classes)."""
+
+    params = (LIBRARIES, ["best", "random"])
+    param_names = ["library", "splitter"]
+
+    def make_data(self, library, splitter):
+        return classification(size(125_000, 5_000), 20, dtype="float32")
+
+    def make_estimator(self, library, splitter):
+        module = skml.tree if library == "skml" else sklearn.tree
+        return module.DecisionTreeClassifier(splitter=splitter, random_state=0)
+
+
+class DecisionTreeRegressorBench(Predictor, Estimator):
+    """``DecisionTreeRegressor(max_depth=12)`` on 100k x 20 float32."""
+
+    params = (LIBRARIES, ["best", "random"])
+    param_names = ["library", "splitter"]
+
+    def make_data(self, library, splitter):
+        return regression(size(125_000, 5_000), 20, dtype="float32")
+
+    def make_estimator(self, library, splitter):
+        module = skml.tree if library == "skml" else sklearn.tree
+        return module.DecisionTreeRegressor(
+            max_depth=12, splitter=splitter, random_state=0
+        )

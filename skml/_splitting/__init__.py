@@ -1,0 +1,251 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""The shared split-finding core of every tree (see DESIGN.md).
+
+Python entry point: :func:`build_tree`. A criterion is a function of the
+sufficient statistics of a node; the splitter and the builders only move
+statistics around, so the same core serves classification and regression trees
+(and, later, gradient boosting and uplift trees).
+
+Inputs must be validated by the caller: ``X`` float32 (any order; copied to
+Fortran order when needed), ``y`` float64 of shape (n_samples, n_outputs) (class
+indices ``0..n_classes-1`` for classification criteria), ``sample_weight``
+float64 of shape (n_samples,) and non-negative.
+"""
+
+import numpy as np
+from scipy.special import xlogy
+
+from skml._splitting._builder import build_best_first, build_depth_first
+from skml._splitting._criterion import CriterionSource
+from skml._splitting._hist import HistSplitter
+from skml._splitting._pruning import prune_tree, pruning_path
+from skml._splitting._splitter import Splitter
+from skml._splitting._tree import Tree
+
+__all__ = [
+    "CLASSIFICATION_CRITERIA",
+    "REGRESSION_CRITERIA",
+    "Tree",
+    "bin_features",
+    "build_tree",
+    "prune_tree",
+    "pruning_path",
+]
+
+# name -> criterion code (see _criterion.pxd).
+CLASSIFICATION_CRITERIA = {"gini": 0, "entropy": 1, "log_loss": 1}
+REGRESSION_CRITERIA = {"squared_error": 2, "friedman_mse": 3, "poisson": 4}
+SPLITTERS = {"best": 0, "random": 1, "hist": 0}
+MAX_BINS = 255  # non-missing bins of the histogram splitter; code 255 is missing
+
+RAND_R_MAX = 0x7FFFFFFF
+
+
+def criterion_source(criterion, y, sample_weight, n_classes=None):
+    """Build the per-sample contributions of ``criterion`` for ``y``.
+
+    Classification criteria add each sample's weight to the slot
+    ``output * max_n_classes + class``; regression criteria add a dense row per
+    sample: ``w * (y, y^2)`` (``w * (y, y log y)`` for Poisson) per output.
+    """
+    n_samples, n_outputs = y.shape
+    if criterion in CLASSIFICATION_CRITERIA:
+        n_classes = np.asarray(n_classes, dtype=np.intp)
+        stride = int(n_classes.max())
+        slots = y.astype(np.intp) + stride * np.arange(n_outputs, dtype=np.intp)
+        return CriterionSource(
+            CLASSIFICATION_CRITERIA[criterion],
+            sample_weight,
+            n_outputs,
+            n_outputs * stride,
+            stride,
+            n_classes=n_classes,
+            slots=np.ascontiguousarray(slots),
+        )
+    rows = np.empty((n_samples, n_outputs, 2))
+    rows[:, :, 0] = y * sample_weight[:, None]
+    if criterion == "poisson":
+        rows[:, :, 1] = xlogy(y, y) * sample_weight[:, None]
+    else:
+        rows[:, :, 1] = y * rows[:, :, 0]
+    return CriterionSource(
+        REGRESSION_CRITERIA[criterion],
+        sample_weight,
+        n_outputs,
+        2 * n_outputs,
+        2,
+        rows=rows.reshape(n_samples, 2 * n_outputs),
+    )
+
+
+def bin_features(X, max_bins=MAX_BINS, subsample=200_000, seed=0):
+    """Bin each feature into at most ``max_bins`` (<= 255) intervals.
+
+    Thresholds are the midpoints between consecutive distinct values when there
+    are at most ``max_bins`` of them, else quantiles of (a subsample of) the
+    values. A value ``x`` goes to bin ``b`` when ``thresholds[b - 1] < x <=
+    thresholds[b]``; NaN goes to bin 255.
+
+    Returns
+    -------
+    codes : ndarray of shape (n_samples, n_features), uint8, C-contiguous
+    thresholds : ndarray of shape (n_features, 255), float64
+        Upper edge of each bin (the last bin of a feature has none: +inf).
+    n_bins : ndarray of shape (n_features,), intp
+        Non-missing bins of each feature.
+    """
+    n_samples, n_features = X.shape
+    rng = np.random.RandomState(seed)
+    codes = np.empty((n_samples, n_features), dtype=np.uint8)
+    thresholds = np.full((n_features, MAX_BINS), np.inf)
+    n_bins = np.empty(n_features, dtype=np.intp)
+    rows = None
+    if n_samples > subsample:
+        rows = np.sort(rng.choice(n_samples, subsample, replace=False))
+    for f in range(n_features):
+        column = np.asarray(X[:, f], dtype=np.float64)
+        values = column if rows is None else column[rows]
+        values = values[~np.isnan(values)]
+        distinct = np.unique(values)
+        if len(distinct) <= max_bins:
+            edges = (distinct[:-1] + distinct[1:]) / 2
+        else:
+            quantiles = np.linspace(0, 100, max_bins + 1)[1:-1]
+            edges = np.unique(np.percentile(values, quantiles, method="midpoint"))
+        n_bins[f] = len(edges) + 1
+        thresholds[f, : len(edges)] = edges
+        code = np.searchsorted(edges, column, side="left")
+        code[np.isnan(column)] = MAX_BINS
+        codes[:, f] = code
+    return codes, thresholds, n_bins
+
+
+def build_tree(
+    X,
+    y,
+    sample_weight,
+    *,
+    criterion,
+    splitter="best",
+    n_classes=None,
+    max_depth=None,
+    min_samples_split=2,
+    min_samples_leaf=1,
+    min_weight_leaf=0.0,
+    max_features=None,
+    max_leaf_nodes=None,
+    min_impurity_decrease=0.0,
+    seed=0,
+    subtract_histograms=True,
+):
+    """Grow a decision tree on validated data and return its :class:`Tree`.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), float32
+        Training data; NaN marks a missing value.
+    y : ndarray of shape (n_samples, n_outputs), float64
+        Targets; class indices for classification criteria.
+    sample_weight : ndarray of shape (n_samples,), float64
+        Non-negative weights; samples of weight zero are left out of the tree
+        (a bootstrap is a vector of counts).
+    criterion : str
+        A key of ``CLASSIFICATION_CRITERIA`` or ``REGRESSION_CRITERIA``.
+    splitter : {"best", "random", "hist"}, default="best"
+        Split finder: exact best or random thresholds, or best thresholds on
+        histograms of features binned by :func:`bin_features`.
+    n_classes : ndarray of shape (n_outputs,), default=None
+        Classes per output (classification criteria only).
+    max_depth : int, default=None
+        Deepest allowed node; ``None`` for no limit.
+    min_samples_split, min_samples_leaf : int
+        Resolved integer stopping rules.
+    min_weight_leaf : float, default=0.0
+        Least total weight in a leaf.
+    max_features : int, default=None
+        Features drawn per node; ``None`` for all.
+    max_leaf_nodes : int, default=None
+        Grow best first with at most this many leaves.
+    min_impurity_decrease : float, default=0.0
+        Least weighted impurity decrease of a split.
+    seed : int, default=0
+        Seed of the feature and threshold draws, in ``[0, 2**31 - 1)``.
+    subtract_histograms : bool, default=True
+        With ``splitter="hist"`` and depth-first growth, get the larger child's
+        histogram as parent minus smaller child (False: build every histogram
+        from the samples; for tests).
+
+    Returns
+    -------
+    tree : Tree
+        The fitted tree.
+    """
+    n_samples, n_features = X.shape
+    if n_samples >= 2**32:
+        raise ValueError("build_tree handles fewer than 2**32 samples.")
+    y = np.asarray(y, dtype=np.float64)
+    if y.ndim == 1:
+        y = y.reshape(-1, 1)
+    sample_weight = np.ascontiguousarray(sample_weight, dtype=np.float64)
+    n_outputs = y.shape[1]
+    source = criterion_source(criterion, y, sample_weight, n_classes)
+    samples = np.flatnonzero(sample_weight != 0.0).astype(np.intp)
+    if criterion in CLASSIFICATION_CRITERIA:
+        tree = Tree(n_features, np.asarray(n_classes, dtype=np.intp), n_outputs)
+    else:
+        tree = Tree(n_features, np.ones(n_outputs, dtype=np.intp), n_outputs)
+    max_features = n_features if max_features is None else max_features
+    if splitter == "hist":
+        codes, thresholds, n_bins = bin_features(X, seed=seed)
+        split_finder = HistSplitter(
+            source,
+            np.empty((0, n_features), dtype=np.float32, order="F"),
+            samples,
+            0,
+            max_features,
+            min_samples_leaf,
+            min_weight_leaf,
+            seed,
+        )
+        # Children histograms by subtraction need the depth-first order.
+        split_finder.set_bins(
+            codes, thresholds, n_bins, subtract_histograms and max_leaf_nodes is None
+        )
+    else:
+        if not X.flags.f_contiguous or X.dtype != np.float32:
+            X = np.asfortranarray(X, dtype=np.float32)
+        split_finder = Splitter(
+            source,
+            X,
+            samples,
+            SPLITTERS[splitter],
+            max_features,
+            min_samples_leaf,
+            min_weight_leaf,
+            seed,
+        )
+    max_depth = np.iinfo(np.int32).max if max_depth is None else max_depth
+    min_samples_split = max(min_samples_split, 2 * min_samples_leaf)
+    if max_leaf_nodes is None:
+        build_depth_first(
+            tree,
+            split_finder,
+            min_samples_split,
+            min_samples_leaf,
+            min_weight_leaf,
+            max_depth,
+            min_impurity_decrease,
+        )
+    else:
+        build_best_first(
+            tree,
+            split_finder,
+            min_samples_split,
+            min_samples_leaf,
+            min_weight_leaf,
+            max_depth,
+            min_impurity_decrease,
+            max_leaf_nodes,
+        )
+    return tree

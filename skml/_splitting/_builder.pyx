@@ -1,0 +1,215 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""Tree builders: depth-first (explicit stack) and best-first (max_leaf_nodes).
+
+Both ask the splitter for the statistics and the split of a node and store the
+criterion's node value; they never know which problem they solve. The whole
+build runs without the GIL.
+"""
+
+import numpy as np
+
+from libc.math cimport INFINITY
+from libcpp.algorithm cimport pop_heap, push_heap
+from libcpp.vector cimport vector
+
+from skml._splitting._criterion cimport (
+    EPSILON_DBL,
+    Criterion,
+    crit_impurity,
+    crit_value,
+)
+from skml._splitting._splitter cimport SplitRecord, Splitter
+from skml._splitting._tree cimport TREE_UNDEFINED, TREE_LEAF, Node, Tree
+from skml.utils._typedefs cimport float64_t, intp_t
+
+
+cdef struct StackRecord:
+    intp_t start                # first sample of the node
+    intp_t end                  # one past its last sample
+    intp_t depth                # depth of the node
+    intp_t parent               # id of its parent, TREE_UNDEFINED for the root
+    bint is_left                # whether it is its parent's left child
+    float64_t impurity          # its impurity, computed by the parent's split
+    intp_t n_constant_features  # features known constant in it
+
+
+cdef struct FrontierRecord:
+    intp_t node_id              # id of the node in the tree
+    intp_t start                # first sample of the node
+    intp_t end                  # one past its last sample
+    intp_t pos                  # split position (end for a leaf)
+    intp_t depth                # depth of the node
+    bint is_leaf                # whether it cannot be split
+    float64_t impurity          # impurity of the node
+    float64_t impurity_left     # impurity of the left child of its split
+    float64_t impurity_right    # impurity of the right child of its split
+    float64_t improvement       # impurity decrease of its split (priority)
+
+
+cdef inline bint _compare_records(const FrontierRecord& a,
+                                  const FrontierRecord& b) noexcept nogil:
+    return a.improvement < b.improvement
+
+
+cdef struct BuildParams:
+    intp_t min_samples_split            # fewest samples to split a node
+    intp_t min_samples_leaf             # fewest samples in a leaf
+    float64_t min_weight_leaf           # least weight in a leaf
+    intp_t max_depth                    # deepest allowed node
+    float64_t min_impurity_decrease     # least improvement of a split
+
+
+def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
+                      intp_t min_samples_leaf, float64_t min_weight_leaf,
+                      intp_t max_depth, float64_t min_impurity_decrease):
+    """Grow ``tree`` depth first; nodes are numbered in pre-order."""
+    cdef const Criterion* c = splitter.crit
+    stats_array = np.zeros(max(c.n_stats, 1))
+    cdef float64_t[::1] stats = stats_array
+    cdef vector[StackRecord] stack
+    cdef StackRecord rec
+    cdef SplitRecord split
+    cdef intp_t n_node_samples, node_id, n_constant, max_depth_seen = 0
+    cdef float64_t wn, impurity
+    cdef bint is_leaf, first = 1
+    cdef intp_t capacity = 2047
+    if max_depth <= 10:
+        capacity = (1 << (max_depth + 1)) - 1
+    tree._resize(capacity)
+    with nogil:
+        stack.push_back(StackRecord(0, splitter.n_samples, 0, TREE_UNDEFINED, 0,
+                                    INFINITY, 0))
+        while not stack.empty():
+            rec = stack.back()
+            stack.pop_back()
+            n_node_samples = rec.end - rec.start
+            splitter.node_stats(rec.start, rec.end, &stats[0], &wn)
+            is_leaf = (rec.depth >= max_depth
+                       or n_node_samples < min_samples_split
+                       or n_node_samples < 2 * min_samples_leaf
+                       or wn < 2 * min_weight_leaf)
+            if first:
+                impurity = crit_impurity(c, &stats[0], wn)
+                first = 0
+            else:
+                impurity = rec.impurity
+            is_leaf = is_leaf or impurity <= EPSILON_DBL
+            n_constant = rec.n_constant_features
+            if not is_leaf:
+                splitter.node_split(rec.start, rec.end, &stats[0], wn, impurity,
+                                    &n_constant, &split)
+                is_leaf = (split.pos >= rec.end
+                           or split.improvement + EPSILON_DBL < min_impurity_decrease)
+            node_id = tree._add_node(rec.parent, rec.is_left, is_leaf, split.feature,
+                                     split.threshold, impurity, n_node_samples, wn,
+                                     split.missing_go_to_left)
+            crit_value(c, &stats[0], wn, tree.value_ptr + node_id * tree.value_stride)
+            if not is_leaf:
+                stack.push_back(StackRecord(split.pos, rec.end, rec.depth + 1,
+                                            node_id, 0, split.impurity_right,
+                                            n_constant))
+                stack.push_back(StackRecord(rec.start, split.pos, rec.depth + 1,
+                                            node_id, 1, split.impurity_left,
+                                            n_constant))
+            if rec.depth > max_depth_seen:
+                max_depth_seen = rec.depth
+    tree.max_depth = max_depth_seen
+
+
+cdef int _add_split_node(
+    Tree tree, Splitter splitter, float64_t* stats, intp_t start, intp_t end,
+    bint is_first, bint is_left, intp_t parent, intp_t depth, float64_t impurity,
+    const BuildParams* params, FrontierRecord* res,
+) except -1 nogil:
+    # Add node samples[start:end] to the tree and find its split.
+    cdef const Criterion* c = splitter.crit
+    cdef SplitRecord split
+    cdef intp_t n_node_samples = end - start, n_constant = 0, node_id
+    cdef float64_t wn
+    cdef bint is_leaf
+    splitter.node_stats(start, end, stats, &wn)
+    if is_first:
+        impurity = crit_impurity(c, stats, wn)
+    is_leaf = (depth >= params.max_depth
+               or n_node_samples < params.min_samples_split
+               or n_node_samples < 2 * params.min_samples_leaf
+               or wn < 2 * params.min_weight_leaf
+               or impurity <= EPSILON_DBL)
+    if not is_leaf:
+        splitter.node_split(start, end, stats, wn, impurity, &n_constant, &split)
+        is_leaf = (split.pos >= end
+                   or split.improvement + EPSILON_DBL < params.min_impurity_decrease)
+    node_id = tree._add_node(parent, is_left, is_leaf, split.feature,
+                             split.threshold, impurity, n_node_samples, wn,
+                             split.missing_go_to_left)
+    crit_value(c, stats, wn, tree.value_ptr + node_id * tree.value_stride)
+    res.node_id = node_id
+    res.start = start
+    res.end = end
+    res.depth = depth
+    res.impurity = impurity
+    if is_leaf:
+        res.pos = end
+        res.is_leaf = 1
+        res.improvement = 0.0
+        res.impurity_left = impurity
+        res.impurity_right = impurity
+    else:
+        res.pos = split.pos
+        res.is_leaf = 0
+        res.improvement = split.improvement
+        res.impurity_left = split.impurity_left
+        res.impurity_right = split.impurity_right
+    return 0
+
+
+def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
+                     intp_t min_samples_leaf, float64_t min_weight_leaf,
+                     intp_t max_depth, float64_t min_impurity_decrease,
+                     intp_t max_leaf_nodes):
+    """Grow ``tree`` best first: expand the leaf of largest improvement."""
+    cdef BuildParams params
+    params.min_samples_split = min_samples_split
+    params.min_samples_leaf = min_samples_leaf
+    params.min_weight_leaf = min_weight_leaf
+    params.max_depth = max_depth
+    params.min_impurity_decrease = min_impurity_decrease
+    stats_array = np.zeros(max(splitter.crit.n_stats, 1))
+    cdef float64_t[::1] stats = stats_array
+    cdef vector[FrontierRecord] frontier
+    cdef FrontierRecord record, left, right
+    cdef intp_t max_split_nodes = max_leaf_nodes - 1, max_depth_seen = 0
+    cdef Node* node
+    tree._resize(max_split_nodes + max_leaf_nodes)
+    with nogil:
+        _add_split_node(tree, splitter, &stats[0], 0, splitter.n_samples, 1, 1,
+                        TREE_UNDEFINED, 0, INFINITY, &params, &record)
+        frontier.push_back(record)
+        push_heap(frontier.begin(), frontier.end(), &_compare_records)
+        while not frontier.empty():
+            pop_heap(frontier.begin(), frontier.end(), &_compare_records)
+            record = frontier.back()
+            frontier.pop_back()
+            node = &tree.nodes[record.node_id]
+            if record.is_leaf or max_split_nodes <= 0:
+                node.left_child = TREE_LEAF
+                node.right_child = TREE_LEAF
+                node.feature = TREE_UNDEFINED
+                node.threshold = TREE_UNDEFINED
+                node.missing_go_to_left = 0
+            else:
+                max_split_nodes -= 1
+                _add_split_node(tree, splitter, &stats[0], record.start, record.pos,
+                                0, 1, record.node_id, record.depth + 1,
+                                record.impurity_left, &params, &left)
+                _add_split_node(tree, splitter, &stats[0], record.pos, record.end,
+                                0, 0, record.node_id, record.depth + 1,
+                                record.impurity_right, &params, &right)
+                frontier.push_back(left)
+                push_heap(frontier.begin(), frontier.end(), &_compare_records)
+                frontier.push_back(right)
+                push_heap(frontier.begin(), frontier.end(), &_compare_records)
+            if record.depth > max_depth_seen:
+                max_depth_seen = record.depth
+    tree.max_depth = max_depth_seen

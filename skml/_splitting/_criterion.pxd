@@ -1,0 +1,227 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+# Split criteria as functions of a node's sufficient statistics.
+#
+# A node is summarised by its weighted sample count and a fixed-length float64
+# vector of statistics. A sample adds its contribution to that vector; a child's
+# statistics on the right of a split are always parent - left. The splitter and
+# the builders only move statistics around and call the inline functions below,
+# which switch on ``Criterion.kind``: the switch is on a per-tree constant, so it
+# is perfectly predicted, and the functions inline into the split sweep (a
+# fused type over cdef classes would go through a vtable across modules).
+
+from skml.utils._typedefs cimport float64_t, intp_t
+
+from libc.math cimport INFINITY, log
+
+
+cdef extern from "float.h":
+    # np.finfo(np.float64).eps
+    const double EPSILON_DBL "DBL_EPSILON"
+
+cdef enum:
+    GINI = 0            # classification: Gini impurity
+    ENTROPY = 1         # classification: Shannon entropy (log2); also "log_loss"
+    SQUARED_ERROR = 2   # regression: mean squared error
+    FRIEDMAN_MSE = 3    # regression: MSE with Friedman's improvement score
+    POISSON = 4         # regression: half Poisson deviance
+
+cdef enum:
+    LAYOUT_ONEHOT = 0   # a sample adds its weight to one slot per output
+    LAYOUT_DENSE = 1    # a sample adds a dense row of n_stats values
+
+cdef struct Criterion:
+    int kind                    # one of GINI .. POISSON
+    int layout                  # LAYOUT_ONEHOT or LAYOUT_DENSE
+    intp_t n_outputs            # number of outputs
+    intp_t n_stats              # length of a node's statistics vector
+    intp_t stride               # slots per output in the statistics vector
+    const intp_t* n_classes     # (n_outputs,) classes per output (ONEHOT)
+    const intp_t* slots         # (n_samples, n_outputs) statistics slot of a sample
+    const float64_t* rows       # (n_samples, n_stats) weighted contributions (DENSE)
+    const float64_t* weights    # (n_samples,) sample weights
+
+
+cdef inline void crit_add(const Criterion* c, float64_t* stats,
+                          intp_t i) noexcept nogil:
+    """Add sample ``i``'s contribution to ``stats``."""
+    cdef intp_t o, k
+    cdef float64_t w
+    cdef const float64_t* row
+    if c.layout == LAYOUT_ONEHOT:
+        w = c.weights[i]
+        if c.n_outputs == 1:  # the common case, without the loop
+            stats[c.slots[i]] += w
+            return
+        for o in range(c.n_outputs):
+            stats[c.slots[i * c.n_outputs + o]] += w
+    else:
+        row = c.rows + i * c.n_stats
+        for k in range(c.n_stats):
+            stats[k] += row[k]
+
+
+cdef inline void crit_sub(const Criterion* c, float64_t* stats,
+                          intp_t i) noexcept nogil:
+    """Remove sample ``i``'s contribution from ``stats``."""
+    cdef intp_t o, k
+    cdef float64_t w
+    cdef const float64_t* row
+    if c.layout == LAYOUT_ONEHOT:
+        w = c.weights[i]
+        for o in range(c.n_outputs):
+            stats[c.slots[i * c.n_outputs + o]] -= w
+    else:
+        row = c.rows + i * c.n_stats
+        for k in range(c.n_stats):
+            stats[k] -= row[k]
+
+
+cdef inline float64_t _class_impurity(const Criterion* c, const float64_t* counts,
+                                      float64_t wn) noexcept nogil:
+    # Gini or entropy of per-output class counts, averaged over outputs.
+    cdef intp_t o, k
+    cdef float64_t total = 0.0, sq, p
+    for o in range(c.n_outputs):
+        if c.kind == GINI:
+            sq = 0.0
+            for k in range(c.n_classes[o]):
+                p = counts[o * c.stride + k]
+                sq += p * p
+            total += 1.0 - sq / (wn * wn)
+        else:
+            for k in range(c.n_classes[o]):
+                p = counts[o * c.stride + k]
+                if p > 0.0:
+                    p /= wn
+                    total -= p * (log(p) / log(2.0))
+    return total / c.n_outputs
+
+
+cdef inline float64_t _moment_impurity(const Criterion* c, const float64_t* s,
+                                       float64_t wn) noexcept nogil:
+    # s holds (sum w y, sum w y^2) or, for Poisson, (sum w y, sum w y log y)
+    # per output.
+    cdef intp_t o
+    cdef float64_t total = 0.0, sq = 0.0, mean, loss = 0.0
+    if c.kind == POISSON:
+        for o in range(c.n_outputs):
+            if s[2 * o] <= EPSILON_DBL:
+                return INFINITY
+            mean = s[2 * o] / wn
+            loss += s[2 * o + 1] - s[2 * o] * log(mean)
+        return loss / (wn * c.n_outputs)
+    for o in range(c.n_outputs):
+        sq += s[2 * o + 1]
+    total = sq / wn
+    for o in range(c.n_outputs):
+        mean = s[2 * o] / wn
+        total -= mean * mean
+    return total / c.n_outputs
+
+
+cdef inline float64_t crit_impurity(const Criterion* c, const float64_t* stats,
+                                    float64_t wn) noexcept nogil:
+    """Impurity of a node with statistics ``stats`` and weighted count ``wn``."""
+    if c.layout == LAYOUT_ONEHOT:
+        return _class_impurity(c, stats, wn)
+    return _moment_impurity(c, stats, wn)
+
+
+cdef inline void crit_children_impurity(
+    const Criterion* c, const float64_t* parent, const float64_t* left,
+    float64_t* right, float64_t wn, float64_t wl,
+    float64_t* imp_left, float64_t* imp_right,
+) noexcept nogil:
+    """Impurities of both children; ``right`` receives parent - left."""
+    cdef intp_t k
+    for k in range(c.n_stats):
+        right[k] = parent[k] - left[k]
+    imp_left[0] = crit_impurity(c, left, wl)
+    imp_right[0] = crit_impurity(c, right, wn - wl)
+
+
+cdef inline float64_t crit_proxy(
+    const Criterion* c, const float64_t* parent, const float64_t* left,
+    float64_t* right, float64_t wn, float64_t wl,
+) noexcept nogil:
+    """A cheap score that ranks candidate splits like the impurity improvement.
+
+    ``right`` is scratch space of ``n_stats`` values.
+    """
+    cdef intp_t o
+    cdef float64_t wr = wn - wl, il, ir, pl = 0.0, pr = 0.0, sl, sr
+    if c.kind == GINI and c.n_outputs == 1:
+        # Single-output Gini inline (same arithmetic as the general path).
+        for o in range(c.n_classes[0]):
+            sl = left[o]
+            sr = parent[o] - sl
+            pl += sl * sl
+            pr += sr * sr
+        il = 1.0 - pl / (wl * wl)
+        ir = 1.0 - pr / (wr * wr)
+        return -wr * ir - wl * il
+    if c.kind == GINI or c.kind == ENTROPY:
+        crit_children_impurity(c, parent, left, right, wn, wl, &il, &ir)
+        return -wr * ir - wl * il
+    if c.kind == SQUARED_ERROR or c.kind == FRIEDMAN_MSE:
+        # Friedman's score (wr * sum_l - wl * sum_r)^2 / (wl * wr) equals
+        # wn * this - sum^2: the same ranking.
+        for o in range(c.n_outputs):
+            sl = left[2 * o]
+            sr = parent[2 * o] - sl
+            pl += sl * sl
+            pr += sr * sr
+        return pl / wl + pr / wr
+    # POISSON
+    for o in range(c.n_outputs):
+        sl = left[2 * o]
+        sr = parent[2 * o] - sl
+        if sl <= EPSILON_DBL or sr <= EPSILON_DBL:
+            return -INFINITY
+        # log base 2, as scikit-learn, so that near-ties resolve alike
+        pl -= sl * (log(sl / wl) / log(2.0))
+        pr -= sr * (log(sr / wr) / log(2.0))
+    return -pl - pr
+
+
+cdef inline float64_t crit_improvement(
+    const Criterion* c, const float64_t* parent, const float64_t* left,
+    float64_t wn, float64_t wl, float64_t wn_total, float64_t imp_parent,
+    float64_t imp_left, float64_t imp_right,
+) noexcept nogil:
+    """Weighted impurity decrease of a split (scikit-learn's definition)."""
+    cdef intp_t o
+    cdef float64_t wr = wn - wl, pl = 0.0, pr = 0.0, diff
+    if c.kind == FRIEDMAN_MSE:
+        for o in range(c.n_outputs):
+            pl += left[2 * o]
+            pr += parent[2 * o] - left[2 * o]
+        diff = (wr * pl - wl * pr) / c.n_outputs
+        return diff * diff / (wl * wr * wn)
+    return (wn / wn_total) * (imp_parent - wr / wn * imp_right
+                              - wl / wn * imp_left)
+
+
+cdef inline void crit_value(const Criterion* c, const float64_t* stats,
+                            float64_t wn, float64_t* out) noexcept nogil:
+    """Node value: class fractions (``stride`` per output) or output means."""
+    cdef intp_t o, k
+    if c.layout == LAYOUT_ONEHOT:
+        for o in range(c.n_outputs):
+            for k in range(c.n_classes[o]):
+                out[o * c.stride + k] = stats[o * c.stride + k] / wn
+            for k in range(c.n_classes[o], c.stride):
+                out[o * c.stride + k] = 0.0
+    else:
+        for o in range(c.n_outputs):
+            out[o] = stats[2 * o] / wn
+
+
+cdef class CriterionSource:
+    # Owns the arrays a Criterion struct points into.
+    cdef Criterion c                        # the criterion handed to the core
+    cdef const intp_t[::1] n_classes_mv     # classes per output (ONEHOT)
+    cdef const intp_t[:, ::1] slots_mv      # statistics slot per sample and output
+    cdef const float64_t[:, ::1] rows_mv    # weighted dense contributions
+    cdef const float64_t[::1] weights_mv    # sample weights

@@ -1,0 +1,199 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""Exact partitioner: sort a node's samples by a feature, partition them.
+
+Sorting packs each (value, sample index) pair into one 64-bit key whose high
+half is an order-preserving encoding of the float32 value; small nodes use an
+insertion sort, larger ones an LSD radix sort on the value bytes (passes where
+every key shares the byte are skipped). Missing values (NaN) sort last.
+"""
+
+import numpy as np
+
+from libc.math cimport isnan
+from libc.stdint cimport uint64_t
+from libc.string cimport memset
+
+from skml.utils._typedefs cimport float32_t, float64_t, intp_t, uint32_t
+
+cdef intp_t INSERTION_LIMIT = 48
+
+
+cdef inline uint32_t _float_key(float32_t x) noexcept nogil:
+    # Monotone map of float32 to uint32; NaN maps to the largest key.
+    cdef uint32_t u
+    if isnan(x):
+        return 0xFFFFFFFFu
+    u = (<uint32_t*> &x)[0]
+    if u & 0x80000000u:
+        return ~u
+    return u | 0x80000000u
+
+
+cdef inline float32_t _key_float(uint32_t k) noexcept nogil:
+    cdef uint32_t u
+    if k & 0x80000000u:
+        u = k & 0x7FFFFFFFu
+    else:
+        u = ~k
+    return (<float32_t*> &u)[0]
+
+
+cdef inline void _insertion_sort(uint64_t* a, intp_t n) noexcept nogil:
+    cdef intp_t i, j
+    cdef uint64_t v
+    for i in range(1, n):
+        v = a[i]
+        j = i
+        while j > 0 and a[j - 1] > v:
+            a[j] = a[j - 1]
+            j -= 1
+        a[j] = v
+
+
+cdef uint64_t* _radix_sort(uint64_t* a, uint64_t* b, intp_t n) noexcept nogil:
+    # Stable LSD radix sort on bits 32..63; returns the buffer holding the result.
+    cdef intp_t counts[4][256]
+    cdef intp_t i, d, total, c
+    cdef int shift
+    cdef uint64_t k
+    cdef uint64_t* tmp
+    memset(counts, 0, sizeof(counts))
+    for i in range(n):
+        k = a[i] >> 32
+        counts[0][k & 0xFF] += 1
+        counts[1][(k >> 8) & 0xFF] += 1
+        counts[2][(k >> 16) & 0xFF] += 1
+        counts[3][k >> 24] += 1
+    for d in range(4):
+        shift = 32 + 8 * d
+        if counts[d][(a[0] >> shift) & 0xFF] == n:
+            continue  # every key shares this byte
+        total = 0
+        for i in range(256):
+            c = counts[d][i]
+            counts[d][i] = total
+            total += c
+        for i in range(n):
+            k = a[i]
+            c = (k >> shift) & 0xFF
+            b[counts[d][c]] = k
+            counts[d][c] += 1
+        tmp = a
+        a = b
+        b = tmp
+    return a
+
+
+cdef intp_t sort_by_feature(
+    const float32_t* column, intp_t* samples, float32_t* values,
+    uint64_t* keys, uint64_t* scratch, intp_t n,
+) noexcept nogil:
+    """Sort ``samples[:n]`` by ``column[samples]``, writing the sorted values.
+
+    Returns the number of missing values, which end up last.
+    """
+    cdef intp_t j, n_missing = 0, current_end, tmp
+    cdef uint64_t k
+    cdef uint64_t* out = keys
+    cdef float32_t x
+    for j in range(n):
+        x = column[samples[j]]
+        if isnan(x):
+            n_missing += 1
+        keys[j] = ((<uint64_t> _float_key(x)) << 32) | <uint64_t> samples[j]
+    if n_missing:
+        # Move the missing values to the end with scikit-learn's swaps, so the
+        # samples are in the same order, then sort the others.
+        j = 0
+        current_end = n - 1
+        while j <= current_end:
+            if isnan(column[samples[current_end]]):
+                current_end -= 1
+                continue
+            if isnan(column[samples[j]]):
+                tmp = samples[j]
+                samples[j] = samples[current_end]
+                samples[current_end] = tmp
+                current_end -= 1
+            j += 1
+        for j in range(n - n_missing, n):
+            values[j] = column[samples[j]]
+        n -= n_missing
+        for j in range(n):
+            keys[j] = (((<uint64_t> _float_key(column[samples[j]])) << 32)
+                       | <uint64_t> samples[j])
+    if n < INSERTION_LIMIT:
+        _insertion_sort(keys, n)
+    else:
+        out = _radix_sort(keys, scratch, n)
+    for j in range(n):
+        k = out[j]
+        samples[j] = <intp_t> (k & 0xFFFFFFFFu)
+        values[j] = _key_float(<uint32_t> (k >> 32))
+    return n_missing
+
+
+cdef intp_t gather_min_max(
+    const float32_t* column, const intp_t* samples, float32_t* values,
+    intp_t n, float32_t* vmin, float32_t* vmax,
+) noexcept nogil:
+    """Copy ``column[samples]`` to ``values``; min/max of the non-missing ones.
+
+    Returns the number of missing values.
+    """
+    cdef intp_t j, n_missing = 0
+    cdef float32_t x, lo = 3.4028234663852886e38, hi = -3.4028234663852886e38
+    for j in range(n):
+        x = column[samples[j]]
+        values[j] = x
+        if isnan(x):
+            n_missing += 1
+        else:
+            if x < lo:
+                lo = x
+            if x > hi:
+                hi = x
+    vmin[0] = lo
+    vmax[0] = hi
+    return n_missing
+
+
+cdef intp_t partition_samples(
+    const float32_t* column, intp_t* samples, intp_t n, float64_t threshold,
+    bint missing_go_to_left,
+) noexcept nogil:
+    """Move samples going left first; return how many go left."""
+    cdef intp_t p = 0, end = n, i
+    cdef float32_t x
+    cdef bint left
+    while p < end:
+        x = column[samples[p]]
+        if isnan(x):
+            left = missing_go_to_left
+        else:
+            left = x <= threshold
+        if left:
+            p += 1
+        else:
+            end -= 1
+            i = samples[p]
+            samples[p] = samples[end]
+            samples[end] = i
+    return p
+
+
+def _py_sort_by_feature(const float32_t[::1] column, intp_t[::1] samples):
+    """Test shim: sort ``samples`` in place by ``column``; return the values."""
+    cdef intp_t n = samples.shape[0]
+    values = np.empty(n, dtype=np.float32)
+    keys = np.empty(max(n, 1), dtype=np.uint64)
+    scratch = np.empty(max(n, 1), dtype=np.uint64)
+    cdef float32_t[::1] v = values
+    cdef uint64_t[::1] k = keys
+    cdef uint64_t[::1] s = scratch
+    if n:
+        n_missing = sort_by_feature(&column[0], &samples[0], &v[0], &k[0], &s[0], n)
+    else:
+        n_missing = 0
+    return values, n_missing

@@ -1,0 +1,334 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""Split finders on exact (sorted) feature values.
+
+Features are drawn without replacement by the Fisher-Yates scheme of
+scikit-learn, with the same xorshift generator, and features found constant in
+a node are not drawn again below it; so, with the same seed, the same features
+are visited in the same order as scikit-learn's splitters. The best splitter
+sorts the node by each drawn feature and sweeps the sorted samples, adding each
+one's contribution to the left statistics (the right ones are parent - left).
+With missing values it sweeps twice: missing values on the right, then on the
+left. The random splitter draws one threshold per feature.
+"""
+
+import numpy as np
+
+from libc.math cimport INFINITY
+from libc.string cimport memcpy, memmove, memset
+
+from skml._splitting._criterion cimport (
+    Criterion,
+    CriterionSource,
+    crit_add,
+    crit_sub,
+    crit_children_impurity,
+    crit_improvement,
+    crit_proxy,
+)
+from skml._splitting._partitioner cimport (
+    gather_min_max,
+    partition_samples,
+    sort_by_feature,
+)
+from skml.utils._typedefs cimport float32_t, float64_t, intp_t, uint32_t
+
+cdef float64_t FEATURE_THRESHOLD = 1e-7
+
+
+cdef inline void _rotate(char* a, intp_t start, intp_t end, intp_t n,
+                         size_t itemsize, char* buffer) noexcept nogil:
+    # Swap the slices a[start:start + n] and a[start + n:end], keeping order.
+    cdef intp_t n_rev = end - start - n
+    memcpy(buffer, a + (start + n) * itemsize, n_rev * itemsize)
+    memmove(a + (start + n_rev) * itemsize, a + start * itemsize, n * itemsize)
+    memcpy(a + start * itemsize, buffer, n_rev * itemsize)
+
+
+cdef inline void _init_split(SplitRecord* s, intp_t end) noexcept nogil:
+    s.feature = 0
+    s.pos = end
+    s.threshold = 0.0
+    s.improvement = -INFINITY
+    s.impurity_left = INFINITY
+    s.impurity_right = INFINITY
+    s.missing_go_to_left = 0
+    s.n_missing = 0
+
+
+cdef class Splitter:
+    """Finds the split of a node over the exact partitioner.
+
+    Parameters
+    ----------
+    source : CriterionSource
+        The criterion and the per-sample arrays it reads.
+    X : ndarray of shape (n_samples, n_features), float32, Fortran-ordered
+        Training data.
+    samples : ndarray of shape (n_nonzero,), intp
+        Ids of the samples with nonzero weight (the ones the tree is built on).
+    method : int
+        ``SPLIT_BEST`` (0) or ``SPLIT_RANDOM`` (1).
+    max_features, min_samples_leaf : int
+        Features drawn per node; fewest samples in a child.
+    min_weight_leaf : float
+        Least total weight in a child.
+    seed : int
+        Seed of the xorshift generator.
+    """
+
+    def __cinit__(self, CriterionSource source, const float32_t[::1, :] X,
+                  intp_t[::1] samples, int method, intp_t max_features,
+                  intp_t min_samples_leaf, float64_t min_weight_leaf,
+                  uint32_t seed):
+        cdef intp_t i
+        self.source = source
+        self.crit = &source.c
+        self.X = X
+        self.method = method
+        self.n_features = X.shape[1]
+        self.max_features = max_features
+        self.min_samples_leaf = min_samples_leaf
+        self.min_weight_leaf = min_weight_leaf
+        self.rand_state = seed
+        self.samples = samples
+        self.n_samples = samples.shape[0]
+        self.weighted_n_samples = 0.0
+        for i in range(self.n_samples):
+            self.weighted_n_samples += self.crit.weights[samples[i]]
+        self.features = np.arange(self.n_features, dtype=np.intp)
+        self.constant_features = np.empty(self.n_features, dtype=np.intp)
+        n = max(self.n_samples, 1)
+        self.values = np.empty(n, dtype=np.float32)
+        self.keys = np.empty(n, dtype=np.uint64)
+        self.scratch = np.empty(n, dtype=np.uint64)
+        self.left = np.zeros(max(source.c.n_stats, 1))
+        self.right = np.zeros(max(source.c.n_stats, 1))
+        self.missing = np.zeros(max(source.c.n_stats, 1))
+
+    cdef void node_stats(self, intp_t start, intp_t end, float64_t* stats,
+                         float64_t* wn) noexcept nogil:
+        """Statistics and weighted count of ``samples[start:end]``."""
+        cdef intp_t p, i
+        cdef float64_t w = 0.0
+        memset(stats, 0, self.crit.n_stats * sizeof(float64_t))
+        for p in range(start, end):
+            i = self.samples[p]
+            crit_add(self.crit, stats, i)
+            w += self.crit.weights[i]
+        wn[0] = w
+
+    cdef void node_split(self, intp_t start, intp_t end,
+                         const float64_t* parent, float64_t wn,
+                         float64_t impurity, intp_t* n_constant_features,
+                         SplitRecord* split) noexcept nogil:
+        """Find the split of ``samples[start:end]``; ``pos == end`` if none.
+
+        ``n_constant_features`` is read (features known constant above) and
+        updated (those found constant here too).
+        """
+        cdef const Criterion* c = self.crit
+        cdef intp_t[::1] features = self.features
+        cdef intp_t n_known_constants = n_constant_features[0]
+        cdef intp_t n_found_constants = 0, n_drawn_constants = 0
+        cdef intp_t n_total_constants = n_known_constants
+        cdef intp_t n_visited = 0, f_i = self.n_features, f_j, feature
+        cdef intp_t n_missing, p, last_feature = -1
+        cdef float64_t best_proxy = -INFINITY, wl
+        cdef float32_t vmin = 0, vmax = 0
+        cdef bint constant
+        cdef SplitRecord best
+        cdef float64_t* left = &self.left[0]
+        _init_split(&best, end)
+
+        while (f_i > n_total_constants and
+               (n_visited < self.max_features or
+                n_visited <= n_found_constants + n_drawn_constants)):
+            n_visited += 1
+            f_j = rand_int(n_drawn_constants, f_i - n_found_constants,
+                           &self.rand_state)
+            if f_j < n_known_constants:
+                features[n_drawn_constants], features[f_j] = (
+                    features[f_j], features[n_drawn_constants])
+                n_drawn_constants += 1
+                continue
+            f_j += n_found_constants
+            feature = features[f_j]
+            last_feature = feature
+            if self.method == SPLIT_BEST:
+                n_missing = sort_by_feature(
+                    &self.X[0, feature], &self.samples[start], &self.values[start],
+                    &self.keys[0], &self.scratch[0], end - start)
+                constant = (
+                    end - n_missing == start
+                    or (n_missing == 0 and self.values[end - 1]
+                        <= self.values[start] + FEATURE_THRESHOLD))
+            else:
+                n_missing = gather_min_max(
+                    &self.X[0, feature], &self.samples[start], &self.values[start],
+                    end - start, &vmin, &vmax)
+                constant = (end - start == n_missing
+                            or (vmax <= vmin + FEATURE_THRESHOLD and n_missing == 0))
+            if constant:
+                features[f_j], features[n_total_constants] = (
+                    features[n_total_constants], features[f_j])
+                n_found_constants += 1
+                n_total_constants += 1
+                continue
+            f_i -= 1
+            features[f_i], features[f_j] = features[f_j], features[f_i]
+            if self.method == SPLIT_BEST:
+                self._sweep(start, end, n_missing, feature, parent, wn,
+                            &best_proxy, &best)
+            else:
+                self._random(start, end, n_missing, feature, vmin, vmax, parent,
+                             wn, &best_proxy, &best)
+
+        if best.pos < end:
+            # The random splitter leaves the samples partitioned by the last
+            # feature it tried.
+            if self.method == SPLIT_BEST or last_feature != best.feature:
+                p = partition_samples(&self.X[0, best.feature], &self.samples[start],
+                                      end - start, best.threshold,
+                                      best.missing_go_to_left)
+                best.pos = start + p
+            memset(left, 0, c.n_stats * sizeof(float64_t))
+            wl = 0.0
+            self._move_left(start, end, start, best.pos, parent, wn, &wl)
+            crit_children_impurity(c, parent, left, &self.right[0], wn, wl,
+                                   &best.impurity_left, &best.impurity_right)
+            best.improvement = crit_improvement(
+                c, parent, left, wn, wl, self.weighted_n_samples, impurity,
+                best.impurity_left, best.impurity_right)
+
+        # Known constants keep their order for siblings and children; append
+        # the ones found here.
+        memcpy(&features[0], &self.constant_features[0],
+               n_known_constants * sizeof(intp_t))
+        memcpy(&self.constant_features[n_known_constants],
+               &features[n_known_constants], n_found_constants * sizeof(intp_t))
+        n_constant_features[0] = n_total_constants
+        split[0] = best
+
+    cdef void _move_left(self, intp_t start, intp_t end, intp_t pos,
+                         intp_t new_pos, const float64_t* parent, float64_t wn,
+                         float64_t* wl) noexcept nogil:
+        # Move samples[pos:new_pos] to the left statistics, from whichever end
+        # is nearer (as scikit-learn's criteria do, so sums round alike).
+        cdef const Criterion* c = self.crit
+        cdef float64_t* left = &self.left[0]
+        cdef const intp_t* samples = &self.samples[0]
+        cdef intp_t q, i, k
+        cdef float64_t w = wl[0]
+        if new_pos - pos <= end - new_pos:
+            for q in range(pos, new_pos):
+                i = samples[q]
+                crit_add(c, left, i)
+                w += c.weights[i]
+        else:
+            for k in range(c.n_stats):
+                left[k] = parent[k]
+            w = wn
+            for q in range(end - 1, new_pos - 1, -1):
+                i = samples[q]
+                crit_sub(c, left, i)
+                w -= c.weights[i]
+        wl[0] = w
+
+    cdef void _sweep(self, intp_t start, intp_t end, intp_t n_missing,
+                     intp_t feature, const float64_t* parent, float64_t wn,
+                     float64_t* best_proxy, SplitRecord* best) noexcept nogil:
+        # Best threshold of one feature; values[start:end] are sorted, NaN last.
+        # With missing values, a second sweep moves them to the front (left).
+        cdef const Criterion* c = self.crit
+        cdef float64_t* left = &self.left[0]
+        cdef float64_t* right = &self.right[0]
+        cdef float32_t* v = &self.values[0]
+        cdef intp_t end_nm
+        cdef intp_t msl = self.min_samples_leaf
+        cdef float64_t mwl = self.min_weight_leaf
+        cdef float64_t wl, proxy
+        cdef intp_t p, p_prev, pos, n_left, n_right
+        cdef bint missing_go_to_left
+        for missing_go_to_left in range(2 if n_missing else 1):
+            if missing_go_to_left:
+                _rotate(<char*> &self.samples[0], start, end, end - start - n_missing,
+                        sizeof(intp_t), <char*> &self.keys[0])
+                _rotate(<char*> v, start, end, end - start - n_missing,
+                        sizeof(float32_t), <char*> &self.keys[0])
+                end_nm = end
+            else:
+                end_nm = end - n_missing
+            memset(left, 0, c.n_stats * sizeof(float64_t))
+            wl = 0.0
+            pos = start
+            p = start
+            while p < end:
+                if p == end_nm and not missing_go_to_left:
+                    break
+                if missing_go_to_left and p == start:
+                    p = start + n_missing
+                p += 1
+                while p < end_nm and v[p] <= v[p - 1] + FEATURE_THRESHOLD:
+                    p += 1
+                p_prev = p - 1
+                if p == end:
+                    continue
+                n_left = p - start
+                n_right = end - p
+                if n_left < msl:
+                    continue
+                if n_right < msl:
+                    break
+                self._move_left(start, end, pos, p, parent, wn, &wl)
+                pos = p
+                if wl < mwl or wn - wl < mwl:
+                    continue
+                proxy = crit_proxy(c, parent, left, right, wn, wl)
+                if proxy > best_proxy[0]:
+                    best_proxy[0] = proxy
+                    best.feature = feature
+                    best.pos = p
+                    if p == end_nm and not missing_go_to_left:
+                        best.threshold = INFINITY
+                    else:
+                        best.threshold = v[p_prev] / 2.0 + v[p] / 2.0
+                    if n_missing == 0:
+                        best.missing_go_to_left = n_left > n_right
+                    else:
+                        best.missing_go_to_left = missing_go_to_left
+                    best.n_missing = n_missing
+
+    cdef void _random(self, intp_t start, intp_t end, intp_t n_missing,
+                      intp_t feature, float32_t vmin, float32_t vmax,
+                      const float64_t* parent, float64_t wn,
+                      float64_t* best_proxy, SplitRecord* best) noexcept nogil:
+        # One uniformly drawn threshold of one feature.
+        cdef const Criterion* c = self.crit
+        cdef float64_t threshold, wl, proxy
+        cdef bint missing_go_to_left = 0
+        cdef intp_t n_left, n_right
+        threshold = rand_uniform(vmin, vmax, &self.rand_state)
+        if n_missing:
+            missing_go_to_left = rand_int(0, 2, &self.rand_state)
+        if threshold == vmax:
+            threshold = vmin
+        n_left = partition_samples(&self.X[0, feature], &self.samples[start],
+                                   end - start, threshold, missing_go_to_left)
+        n_right = end - start - n_left
+        if n_left < self.min_samples_leaf or n_right < self.min_samples_leaf:
+            return
+        memset(&self.left[0], 0, c.n_stats * sizeof(float64_t))
+        wl = 0.0
+        self._move_left(start, end, start, start + n_left, parent, wn, &wl)
+        if wl < self.min_weight_leaf or wn - wl < self.min_weight_leaf:
+            return
+        proxy = crit_proxy(c, parent, &self.left[0], &self.right[0], wn, wl)
+        if proxy > best_proxy[0]:
+            best_proxy[0] = proxy
+            best.feature = feature
+            best.pos = start + n_left
+            best.threshold = threshold
+            best.missing_go_to_left = (missing_go_to_left if n_missing
+                                       else n_left > n_right)
+            best.n_missing = n_missing

@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+# The fitted tree: a compact node array plus a value array.
+
+from skml.utils._typedefs cimport float32_t, float64_t, intp_t, uint8_t
+
+cdef enum:
+    TREE_LEAF = -1          # child id of a leaf
+    TREE_UNDEFINED = -2     # feature and threshold of a leaf; parent of the root
+
+cdef struct Node:
+    intp_t left_child               # id of the left child, TREE_LEAF for a leaf
+    intp_t right_child              # id of the right child, TREE_LEAF for a leaf
+    intp_t feature                  # feature split on, TREE_UNDEFINED for a leaf
+    float64_t threshold             # samples with X[:, feature] <= threshold go left
+    float64_t impurity              # impurity of the node's training samples
+    intp_t n_node_samples           # training samples (nonzero weight) in the node
+    float64_t weighted_n_node_samples   # their total weight
+    uint8_t missing_go_to_left      # whether NaN in ``feature`` goes left
+
+
+cdef class Tree:
+    cdef readonly intp_t n_features         # number of features of X
+    cdef readonly object n_classes          # ndarray (n_outputs,) of class counts
+    cdef readonly intp_t n_outputs          # number of outputs
+    cdef readonly intp_t max_n_classes      # largest entry of n_classes
+    cdef public intp_t max_depth            # depth of the deepest leaf
+    cdef readonly intp_t node_count         # number of nodes in use
+    cdef readonly intp_t capacity           # number of nodes allocated
+    cdef Node* nodes                        # (capacity,) node array
+    cdef float64_t* value_ptr               # (capacity, n_outputs, max_n_classes)
+    cdef intp_t value_stride                # n_outputs * max_n_classes
+
+    cdef int _resize(self, intp_t capacity) except -1 nogil
+    cdef intp_t _add_node(self, intp_t parent, bint is_left, bint is_leaf,
+                          intp_t feature, float64_t threshold,
+                          float64_t impurity, intp_t n_node_samples,
+                          float64_t weighted_n_node_samples,
+                          uint8_t missing_go_to_left) except -1 nogil
+    cdef void _apply(self, const float32_t[:, ::1] X,
+                     intp_t[::1] out) noexcept nogil
