@@ -278,8 +278,9 @@ cdef void _permute_rows(
 ) noexcept nogil:
     # In place, W[i] <- W[pos[i].index] and idx[i] <- idx[pos[i].index] for i in
     # [s, e), following the permutation's cycles (``row`` holds one row; used
-    # entries of pos are marked with -1). Each final row also extends the box of its child: [lo1, hi1] for
-    # [s, mid), [lo2, hi2] for [mid, e), so no separate pass is needed for them.
+    # entries of pos are marked with -1). Each final row also extends the box of
+    # its child: [lo1, hi1] for [s, mid), [lo2, hi2] for [mid, e), so no
+    # separate pass is needed for them.
     cdef intp_t i, j, k, d = W.shape[1], saved, c
     for j in range(d):
         lo1[j] = INFINITY
