@@ -62,6 +62,10 @@ EXTENSIONS = {
         "sources": ["skml/cluster/_elkan.pyx"],
         "openmp": True,
     },
+    "skml.neighbors._binary_tree_core": {
+        "sources": ["skml/neighbors/_binary_tree_core.pyx"],
+        "openmp": True,
+    },
     "skml.neighbors._binary_tree": {
         "sources": ["skml/neighbors/_binary_tree.pyx"],
         "openmp": True,

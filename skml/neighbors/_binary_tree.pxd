@@ -1,37 +1,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Authors: The skml developers
-# One binary space-partitioning tree for KDTree and BallTree.
-#
-# Both trees share the node layout (a complete binary tree stored in arrays, node i
-# having children 2i+1 and 2i+2, every node owning a contiguous range of the
-# permuted training rows), the build (split on the widest dimension at the median)
-# and the query engine. They differ only in the bound a node keeps: an
-# axis-aligned box (KDTree) or a centroid and a radius (BallTree).
+# The base class of KDTree and BallTree: the arrays of a built tree. The build and
+# query engine is skml/neighbors/_binary_tree_core.pyx.
 
-from skml._distances._base cimport Metric
+from skml.neighbors._binary_tree_core cimport NodeData, TreeView
 from skml.utils._typedefs cimport float64_t, intp_t
-
-
-# One node; the same record (and field names) as scikit-learn's trees.
-cdef struct NodeData:
-    intp_t idx_start  # first position of the node's rows in ``idx_array``
-    intp_t idx_end  # one past its last position
-    intp_t is_leaf  # 1 for a leaf, 0 for an internal node
-    float64_t radius  # ball radius (BallTree) or half box diagonal (KDTree)
-
-
-# Raw, read-only view of a built tree handed to the nogil query code.
-cdef struct TreeView:
-    const float64_t* data  # training rows permuted into node order, row-major
-    const intp_t* idx  # original index of each permuted row
-    const NodeData* nodes  # the n_nodes node records
-    const float64_t* lower  # KD: box lower corners; ball: centroids (n_nodes x d)
-    const float64_t* upper  # KD: box upper corners; ball: unused
-    intp_t n_features  # d
-    bint kd  # True for boxes, False for balls
-    bint euclid  # reduced distance is the squared Euclidean distance
-    Metric rmetric  # metric code of the reduced distance
-    float64_t p  # Minkowski power
 
 
 cdef class BinaryTree:

@@ -15,6 +15,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.spatial.distance import cdist
 from sklearn import neighbors as sk_neighbors
+from threadpoolctl import threadpool_limits
 
 from skml.neighbors import BallTree, KDTree
 
@@ -221,6 +222,17 @@ def test_tree_pickle_and_deepcopy_round_trip(tree_cls, global_random_seed):
 
 
 @pytest.mark.parametrize("tree_cls", TREES)
+def test_tree_skops_round_trip(tree_cls, global_random_seed):
+    sio = pytest.importorskip("skops.io")
+    X, Q = _data(global_random_seed)
+    tree = tree_cls(X, leaf_size=4)
+    dumped = sio.dumps(tree)
+    restored = sio.loads(dumped, trusted=sio.get_untrusted_types(data=dumped))
+    for a, b in zip(restored.query(Q, k=4), tree.query(Q, k=4)):
+        assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("tree_cls", TREES)
 def test_tree_get_arrays_structure(tree_cls, global_random_seed):
     X, _ = _data(global_random_seed, n_samples=200, n_features=3)
     tree = tree_cls(X, leaf_size=10)
@@ -245,6 +257,40 @@ def test_tree_get_arrays_structure(tree_cls, global_random_seed):
             assert_allclose(bounds[0, i], rows.mean(axis=0))
             radius = np.sqrt(((rows - bounds[0, i]) ** 2).sum(axis=1)).max()
             assert_allclose(node["radius"], radius)
+
+
+@pytest.mark.parametrize("tree_cls", TREES)
+@pytest.mark.parametrize("n_distinct", [2, 7, 10_000])
+def test_tree_split_at_median_of_widest_dimension(
+    tree_cls, n_distinct, global_random_seed
+):
+    # Large enough for the sampling step of the selection; few distinct values
+    # give many ties.
+    rng = np.random.default_rng(global_random_seed)
+    X = rng.integers(n_distinct, size=(3000, 3)).astype(np.float64)
+    X[:, 1] *= 3.0
+    _, idx, nodes, _ = tree_cls(X, leaf_size=20).get_arrays()
+    for i, node in enumerate(nodes):
+        if node["is_leaf"]:
+            continue
+        rows = X[idx[node["idx_start"] : node["idx_end"]]]
+        dim = np.argmax(rows.max(axis=0) - rows.min(axis=0))
+        mid = nodes[2 * i + 1]["idx_end"] - node["idx_start"]
+        assert rows[:mid, dim].max() <= rows[mid:, dim].min()
+        assert np.sort(rows[:, dim])[mid] == rows[mid:, dim].min()
+
+
+@pytest.mark.parametrize("tree_cls", TREES)
+def test_tree_parallel_build_identical(tree_cls, global_random_seed):
+    # Large enough (n_samples * n_features >= 2 ** 20) for a parallel build.
+    rng = np.random.default_rng(global_random_seed)
+    X = rng.standard_normal((66_000, 16))
+    with threadpool_limits(limits=1, user_api="openmp"):
+        serial = tree_cls(X).get_arrays()
+    with threadpool_limits(limits=2, user_api="openmp"):
+        parallel = tree_cls(X).get_arrays()
+    for a, b in zip(serial, parallel):
+        assert_array_equal(a, b)
 
 
 @pytest.mark.parametrize("tree_cls", TREES)
