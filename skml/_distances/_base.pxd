@@ -43,20 +43,9 @@ cdef inline void gemm_abt(
 cdef inline float64_t sqeuclidean_direct(
     const floating* x, const floating* y, intp_t n
 ) noexcept nogil:
-    # sum((x - y) ** 2), accumulated in float64.
-    cdef intp_t i
-    cdef float64_t diff, acc = 0.0
-    for i in range(n):
-        diff = <float64_t> x[i] - <float64_t> y[i]
-        acc += diff * diff
-    return acc
-
-
-cdef inline float64_t sqeuclidean_unrolled(
-    const floating* x, const floating* y, intp_t n
-) noexcept nogil:
-    # sum((x - y) ** 2) with four partial sums (instruction-level parallelism),
-    # accumulated in float64; for loops that compute many short distances.
+    # sum((x - y) ** 2) accumulated in float64, with four partial sums
+    # (instruction-level parallelism: KMeans and the trees compute many short
+    # distances).
     cdef intp_t i, n4 = n - n % 4
     cdef float64_t d0, d1, d2, d3
     cdef float64_t a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0

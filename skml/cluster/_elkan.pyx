@@ -5,7 +5,7 @@
 Every sample keeps an upper bound on the distance to its center and a lower bound
 on the distance to each center (float64). A distance is computed only when the
 bounds and the center-center distances cannot rule a center out. Pair distances
-come from the shared distance core (``sqeuclidean_unrolled``). Samples are gathered
+come from the shared distance core (``sqeuclidean_direct``). Samples are gathered
 into fixed groups with float64 partial sums per group, reduced in group order, so
 the result does not depend on the number of threads.
 
@@ -19,7 +19,7 @@ from cython cimport floating
 from libc.math cimport INFINITY, sqrt
 from libc.string cimport memset
 
-from skml._distances._base cimport sqeuclidean_unrolled
+from skml._distances._base cimport sqeuclidean_direct
 from skml.cluster._common cimport add_weighted, reduce_groups
 from skml.utils._typedefs cimport float64_t, int32_t, intp_t
 
@@ -27,7 +27,7 @@ from skml.utils._typedefs cimport float64_t, int32_t, intp_t
 cdef inline float64_t _dist(
     const floating* x, const floating* y, intp_t n
 ) noexcept nogil:
-    return sqrt(sqeuclidean_unrolled(x, y, n))
+    return sqrt(sqeuclidean_direct(x, y, n))
 
 
 def _center_half_distances(

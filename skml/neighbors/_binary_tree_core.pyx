@@ -30,7 +30,7 @@ from skml._distances._base cimport (
     CHEBYSHEV,
     MINKOWSKI,
     fast_distance,
-    sqeuclidean_unrolled,
+    sqeuclidean_direct,
 )
 
 # Deep enough for any tree (a node is pushed per level plus one sibling).
@@ -51,7 +51,7 @@ cdef inline float64_t _rdist(
 ) noexcept nogil:
     # Reduced distance between two rows (squared for the Euclidean metric).
     if t.euclid:
-        return sqeuclidean_unrolled(x, y, t.n_features)
+        return sqeuclidean_direct(x, y, t.n_features)
     return fast_distance(x, y, t.n_features, t.rmetric, t.p)
 
 
