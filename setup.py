@@ -84,6 +84,10 @@ EXTENSIONS = {
         "sources": ["skml/_splitting/_pruning.pyx"],
         "language": "c++",
     },
+    "skml.ensemble._forest_predict": {
+        "sources": ["skml/ensemble/_forest_predict.pyx"],
+        "openmp": True,
+    },
 }
 
 DEBUG = os.environ.get("SKML_CYTHON_DEBUG", "0") not in ("", "0")

@@ -15,6 +15,7 @@ from skml.utils._show_versions import show_versions
 _SUBMODULES = (
     "cluster",
     "decomposition",
+    "ensemble",
     "metrics",
     "naive_bayes",
     "neighbors",

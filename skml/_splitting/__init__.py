@@ -138,6 +138,7 @@ def build_tree(
     min_impurity_decrease=0.0,
     seed=0,
     subtract_histograms=True,
+    bins=None,
 ):
     """Grow a decision tree on validated data and return its :class:`Tree`.
 
@@ -175,6 +176,9 @@ def build_tree(
         With ``splitter="hist"`` and depth-first growth, get the larger child's
         histogram as parent minus smaller child (False: build every histogram
         from the samples; for tests).
+    bins : tuple, default=None
+        With ``splitter="hist"``: the output of :func:`bin_features` for ``X``,
+        computed once and shared by many trees (forests); None bins ``X`` here.
 
     Returns
     -------
@@ -197,7 +201,9 @@ def build_tree(
         tree = Tree(n_features, np.ones(n_outputs, dtype=np.intp), n_outputs)
     max_features = n_features if max_features is None else max_features
     if splitter == "hist":
-        codes, thresholds, n_bins = bin_features(X, seed=seed)
+        if bins is None:
+            bins = bin_features(X, seed=seed)
+        codes, thresholds, n_bins = bins
         split_finder = HistSplitter(
             source,
             np.empty((0, n_features), dtype=np.float32, order="F"),

@@ -343,6 +343,33 @@ def _tree_cases():
     return cases
 
 
+def _ensemble_cases():
+    from functools import partial
+
+    import sklearn.ensemble as sk
+
+    import skml.ensemble as ours
+
+    return [
+        estimator_case(
+            "ensemble",
+            "RandomForestClassifier(n_estimators=50)",
+            data,
+            partial(ours.RandomForestClassifier, n_estimators=50, random_state=0),
+            partial(sk.RandomForestClassifier, n_estimators=50, random_state=0),
+        )
+        for data in ("wine", "digits")
+    ] + [
+        estimator_case(
+            "ensemble",
+            "ExtraTreesClassifier(n_estimators=50)",
+            "digits",
+            partial(ours.ExtraTreesClassifier, n_estimators=50, random_state=0),
+            partial(sk.ExtraTreesClassifier, n_estimators=50, random_state=0),
+        )
+    ]
+
+
 # family name -> function returning its cases (imports the family lazily).
 FAMILIES = {
     "naive_bayes": _naive_bayes_cases,
@@ -351,4 +378,5 @@ FAMILIES = {
     "metrics": _metrics_cases,
     "neighbors": _neighbors_cases,
     "tree": _tree_cases,
+    "ensemble": _ensemble_cases,
 }

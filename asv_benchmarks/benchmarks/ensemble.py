@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""Benchmarks for skml.ensemble: random forests, skml vs scikit-learn.
+
+The speed targets of the forests issue: ``RandomForestClassifier(n_estimators=100,
+n_jobs=2)`` fitted on 75k x 20 float32, with the exact and the histogram splitter.
+scikit-learn's peer is its ``RandomForestClassifier`` (exact splits) for both.
+"""
+
+import sklearn.ensemble
+
+import skml.ensemble
+
+from .common import LIBRARIES, Estimator, Predictor, size
+from .datasets import classification
+
+
+class RandomForestClassifierBench(Predictor, Estimator):
+    """``RandomForestClassifier(n_estimators=100, n_jobs=2)`` on 75k x 20 float32."""
+
+    params = (LIBRARIES, ["best", "hist"])
+    param_names = ["library", "splitter"]
+
+    def make_data(self, library, splitter):
+        # 80/20 split: 75k training rows.
+        return classification(size(93_750, 5_000), 20, dtype="float32")
+
+    def make_estimator(self, library, splitter):
+        params = dict(n_estimators=size(100, 10), n_jobs=2, random_state=0)
+        if library == "sklearn":
+            return sklearn.ensemble.RandomForestClassifier(**params)
+        return skml.ensemble.RandomForestClassifier(splitter=splitter, **params)

@@ -1,0 +1,1398 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""Random forests and extremely randomized trees on the shared tree core.
+
+Every tree is a skml decision tree grown by ``skml._splitting.build_tree`` without
+the GIL; trees are grown in joblib threads. The seed of every tree is drawn from
+``random_state`` up front and a tree's bootstrap depends on its seed only, so the
+forest does not depend on ``n_jobs``. Predictions visit the trees in a fixed order
+for each block of samples, so they do not depend on ``n_jobs`` either.
+"""
+
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+from joblib import Parallel, delayed
+from scipy.sparse import hstack as sparse_hstack
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MultiOutputMixin,
+    RegressorMixin,
+    is_classifier,
+)
+from sklearn.exceptions import DataConversionWarning
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.utils import check_random_state
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets
+
+from skml._splitting import RAND_R_MAX, bin_features, build_tree, prune_tree
+from skml.ensemble._forest_predict import accumulate_leaf_values
+from skml.tree import DecisionTreeClassifier, DecisionTreeRegressor
+from skml.utils._sklearn import (
+    Interval,
+    RealNotInt,
+    StrOptions,
+    _check_sample_weight,
+    _fit_context,
+    check_is_fitted,
+    validate_data,
+)
+
+__all__ = [
+    "ExtraTreesClassifier",
+    "ExtraTreesRegressor",
+    "RandomForestClassifier",
+    "RandomForestRegressor",
+]
+
+MAX_INT = np.iinfo(np.int32).max
+_CHUNK = 8  # trees per prediction task
+
+
+def _n_samples_bootstrap(n_samples, max_samples):
+    if max_samples is None:
+        return n_samples
+    if isinstance(max_samples, Integral):
+        if max_samples > n_samples:
+            raise ValueError(
+                f"`max_samples` must be <= n_samples={n_samples} but got value "
+                f"{max_samples}"
+            )
+        return max_samples
+    return max(round(n_samples * max_samples), 1)
+
+
+def _bootstrap_indices(seed, n_samples, n_samples_bootstrap):
+    # A tree's bootstrap depends on its seed only (as in scikit-learn).
+    return np.random.RandomState(seed).randint(0, n_samples, n_samples_bootstrap)
+
+
+def _unsampled_indices(seed, n_samples, n_samples_bootstrap):
+    counts = np.bincount(
+        _bootstrap_indices(seed, n_samples, n_samples_bootstrap), minlength=n_samples
+    )
+    return np.flatnonzero(counts == 0)
+
+
+def _grow_tree(tree, X, y, y_original, sample_weight, params):
+    """Grow one tree in place (runs in a worker thread)."""
+    n_samples = X.shape[0]
+    seed = tree.random_state
+    weight = np.ones(n_samples) if sample_weight is None else sample_weight
+    if params["bootstrap"]:
+        indices = _bootstrap_indices(seed, n_samples, params["n_samples_bootstrap"])
+        weight = weight * np.bincount(indices, minlength=n_samples)
+        if params["class_weight"] == "balanced_subsample":
+            weight = weight * compute_sample_weight(
+                "balanced", y_original, indices=indices
+            )
+    tree.tree_ = build_tree(
+        X,
+        y,
+        weight,
+        criterion=tree.criterion,
+        splitter=tree.splitter,
+        n_classes=params["n_classes"],
+        max_depth=tree.max_depth,
+        min_samples_split=params["min_samples_split"],
+        min_samples_leaf=params["min_samples_leaf"],
+        min_weight_leaf=tree.min_weight_fraction_leaf * float(np.sum(weight)),
+        max_features=params["max_features"],
+        max_leaf_nodes=tree.max_leaf_nodes,
+        min_impurity_decrease=tree.min_impurity_decrease,
+        seed=np.random.RandomState(seed).randint(0, RAND_R_MAX),
+        bins=params["bins"],
+    )
+    if tree.ccp_alpha > 0.0:
+        tree.tree_ = prune_tree(tree.tree_, tree.ccp_alpha)
+    return tree
+
+
+def _sum_chunk(trees, X, width):
+    # Sum of the trees' leaf values, one pass over the rows per tree.
+    out = np.zeros((X.shape[0], width))
+    accumulate_leaf_values(trees, X, out, 1)
+    return out
+
+
+class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
+    """Base class of the forests; not for direct use."""
+
+    _parameter_constraints: dict = {
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        "max_depth": [Interval(Integral, 1, None, closed="left"), None],
+        "min_samples_split": [
+            Interval(Integral, 2, None, closed="left"),
+            Interval(RealNotInt, 0.0, 1.0, closed="right"),
+        ],
+        "min_samples_leaf": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0.0, 1.0, closed="neither"),
+        ],
+        "min_weight_fraction_leaf": [Interval(Real, 0.0, 0.5, closed="both")],
+        "max_features": [
+            Interval(Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0.0, 1.0, closed="right"),
+            StrOptions({"sqrt", "log2"}),
+            None,
+        ],
+        "max_leaf_nodes": [Interval(Integral, 2, None, closed="left"), None],
+        "min_impurity_decrease": [Interval(Real, 0.0, None, closed="left")],
+        "bootstrap": ["boolean"],
+        "oob_score": ["boolean"],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "ccp_alpha": [Interval(Real, 0.0, None, closed="left")],
+        "max_samples": [
+            None,
+            Interval(RealNotInt, 0.0, 1.0, closed="right"),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+    }
+
+    # Tree parameters passed to every tree.
+    _tree_params = (
+        "criterion",
+        "max_depth",
+        "min_samples_split",
+        "min_samples_leaf",
+        "min_weight_fraction_leaf",
+        "max_features",
+        "max_leaf_nodes",
+        "min_impurity_decrease",
+        "ccp_alpha",
+    )
+
+    @abstractmethod
+    def __init__(
+        self,
+        *,
+        n_estimators,
+        criterion,
+        max_depth,
+        min_samples_split,
+        min_samples_leaf,
+        min_weight_fraction_leaf,
+        max_features,
+        max_leaf_nodes,
+        min_impurity_decrease,
+        bootstrap,
+        oob_score,
+        n_jobs,
+        random_state,
+        verbose,
+        warm_start,
+        ccp_alpha,
+        max_samples,
+    ):
+        self.n_estimators = n_estimators
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_features = max_features
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
+        self.bootstrap = bootstrap
+        self.oob_score = oob_score
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.ccp_alpha = ccp_alpha
+        self.max_samples = max_samples
+
+    def _splitter(self):
+        return getattr(self, "splitter", "random")
+
+    def _make_template(self):
+        cls = DecisionTreeClassifier if is_classifier(self) else DecisionTreeRegressor
+        params = {name: getattr(self, name) for name in self._tree_params}
+        return cls(splitter=self._splitter(), **params)
+
+    def _make_tree(self, seed):
+        tree = type(self.estimator_)(**self.estimator_.get_params())
+        tree.random_state = int(seed)
+        return tree
+
+    def _parallel(self):
+        return Parallel(n_jobs=self.n_jobs, prefer="threads", verbose=self.verbose)
+
+    def _encode_y(self, y, sample_weight):
+        """Encode classification targets; return (y float64 2-D, weight)."""
+        check_classification_targets(y)
+        y_encoded = np.zeros(y.shape, dtype=np.float64)
+        self.classes_ = []
+        self.n_classes_ = []
+        for k in range(self.n_outputs_):
+            classes_k, y_encoded[:, k] = np.unique(y[:, k], return_inverse=True)
+            self.classes_.append(classes_k)
+            self.n_classes_.append(classes_k.shape[0])
+        self.n_classes_ = np.array(self.n_classes_, dtype=np.intp)
+        class_weight = self.class_weight
+        if class_weight is not None:
+            if class_weight in ("balanced", "balanced_subsample") and self.warm_start:
+                warnings.warn(
+                    'class_weight presets "balanced" or "balanced_subsample" are '
+                    "not recommended for warm_start if the fitted data differs "
+                    "from the full dataset.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+            if class_weight != "balanced_subsample" or not self.bootstrap:
+                if class_weight == "balanced_subsample":
+                    class_weight = "balanced"
+                expanded = compute_sample_weight(class_weight, y)
+                sample_weight = (
+                    expanded if sample_weight is None else sample_weight * expanded
+                )
+        return y_encoded, sample_weight
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Build a forest of trees from the training set (X, y).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The training input samples; converted to float32. NaN marks a
+            missing value.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values (class labels for classification).
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights; None weighs samples equally.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            multi_output=True,
+            dtype=np.float32,
+            ensure_all_finite="allow-nan",
+            y_numeric=not is_classifier(self),
+        )
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
+        n_samples, n_features = X.shape
+        y = np.atleast_1d(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected. Please "
+                "change the shape of y to (n_samples,), for example using ravel().",
+                DataConversionWarning,
+                stacklevel=2,
+            )
+        if y.ndim == 1:
+            y = y.reshape(-1, 1)
+        self.n_outputs_ = y.shape[1]
+        y_original = y
+        if is_classifier(self):
+            y, sample_weight = self._encode_y(y, sample_weight)
+            n_classes = self.n_classes_
+        else:
+            y = np.ascontiguousarray(y, dtype=np.float64)
+            n_classes = None
+            if self.criterion == "poisson":
+                if np.any(y < 0):
+                    raise ValueError(
+                        "Some value(s) of y are negative which is not allowed for "
+                        "Poisson regression."
+                    )
+                if np.sum(y) <= 0:
+                    raise ValueError(
+                        "Sum of y is not positive which is necessary for Poisson "
+                        "regression."
+                    )
+        if sample_weight is not None and not np.sum(sample_weight) > 0:
+            raise ValueError("The sample weights sum to zero; nothing to fit.")
+        if not self.bootstrap and self.max_samples is not None:
+            raise ValueError(
+                "`max_sample` cannot be set if `bootstrap=False`. Either switch to "
+                "`bootstrap=True` or set `max_sample=None`."
+            )
+        if self.oob_score and not self.bootstrap:
+            raise ValueError("Out of bag estimation only available if bootstrap=True")
+        n_samples_bootstrap = (
+            _n_samples_bootstrap(n_samples, self.max_samples)
+            if self.bootstrap
+            else None
+        )
+
+        self.estimator_ = self._make_template()
+        min_samples_leaf, min_samples_split, max_features = (
+            self.estimator_._resolve_params(n_samples, n_features)
+        )
+        random_state = check_random_state(self.random_state)
+        if not self.warm_start or not hasattr(self, "estimators_"):
+            self.estimators_ = []
+        n_more = self.n_estimators - len(self.estimators_)
+        if n_more < 0:
+            raise ValueError(
+                f"n_estimators={self.n_estimators} must be larger or equal to "
+                f"len(estimators_)={len(self.estimators_)} when warm_start==True"
+            )
+        if n_more == 0:
+            warnings.warn(
+                "Warm-start fitting without increasing n_estimators does not fit "
+                "new trees.",
+                stacklevel=2,
+            )
+        else:
+            # Same seeds as a one-shot fit with the same random_state.
+            seeds = random_state.randint(MAX_INT, size=self.n_estimators)
+            seeds = seeds[len(self.estimators_) :]
+            trees = [self._make_tree(seed) for seed in seeds]
+            # X once in the layout of the exact splitter, binned once for hist.
+            X_fit = np.asfortranarray(X)
+            params = {
+                "bootstrap": self.bootstrap,
+                "n_samples_bootstrap": n_samples_bootstrap,
+                "class_weight": getattr(self, "class_weight", None),
+                "n_classes": n_classes,
+                "min_samples_split": min_samples_split,
+                "min_samples_leaf": min_samples_leaf,
+                "max_features": max_features,
+                "bins": bin_features(X_fit) if self._splitter() == "hist" else None,
+            }
+            trees = self._parallel()(
+                delayed(_grow_tree)(tree, X_fit, y, y_original, sample_weight, params)
+                for tree in trees
+            )
+            for tree in trees:
+                self._set_tree_attributes(tree, n_features, max_features)
+            self.estimators_.extend(trees)
+
+        if is_classifier(self) and self.n_outputs_ == 1:
+            self.n_classes_ = self.n_classes_[0]
+            self.classes_ = self.classes_[0]
+        if self.oob_score:
+            self._set_oob_score(X, y_original, n_samples_bootstrap)
+        return self
+
+    def _set_tree_attributes(self, tree, n_features, max_features):
+        tree.n_features_in_ = n_features
+        tree.n_outputs_ = self.n_outputs_
+        tree.max_features_ = max_features
+        if is_classifier(self):
+            if self.n_outputs_ == 1:
+                tree.classes_ = self.classes_[0]
+                tree.n_classes_ = int(self.n_classes_[0])
+            else:
+                tree.classes_ = list(self.classes_)
+                tree.n_classes_ = self.n_classes_.copy()
+
+    def _set_oob_score(self, X, y, n_samples_bootstrap):
+        n_samples = X.shape[0]
+        if n_samples_bootstrap is None:
+            n_samples_bootstrap = n_samples
+        classification = is_classifier(self)
+        width = int(np.max(self.n_classes_)) if classification else 1
+        oob_pred = np.zeros((n_samples, self.n_outputs_, width))
+        n_oob_pred = np.zeros((n_samples, self.n_outputs_), dtype=np.intp)
+        for tree in self.estimators_:
+            unsampled = _unsampled_indices(
+                tree.random_state, n_samples, n_samples_bootstrap
+            )
+            if not len(unsampled):
+                continue
+            value = tree.tree_.value
+            oob_pred[unsampled] += value.take(tree.tree_.apply(X[unsampled]), axis=0)
+            n_oob_pred[unsampled] += 1
+        if (n_oob_pred == 0).any():
+            warnings.warn(
+                "Some inputs do not have OOB scores. This probably means too few "
+                "trees were used to compute any reliable OOB estimates.",
+                UserWarning,
+                stacklevel=2,
+            )
+            n_oob_pred[n_oob_pred == 0] = 1
+        oob_pred /= n_oob_pred[:, :, np.newaxis]
+        if classification:
+            if self.n_outputs_ == 1:
+                self.oob_decision_function_ = oob_pred[:, 0, : self.n_classes_]
+                y_pred = self.classes_.take(
+                    np.argmax(self.oob_decision_function_, axis=1)
+                )
+                self.oob_score_ = accuracy_score(y[:, 0], y_pred)
+            else:
+                # (n_samples, n_classes, n_outputs) as in scikit-learn.
+                self.oob_decision_function_ = oob_pred.transpose(0, 2, 1)
+                self.oob_score_ = float(
+                    np.mean(
+                        [
+                            accuracy_score(
+                                y[:, k],
+                                self.classes_[k].take(
+                                    np.argmax(
+                                        oob_pred[:, k, : self.n_classes_[k]], axis=1
+                                    )
+                                ),
+                            )
+                            for k in range(self.n_outputs_)
+                        ]
+                    )
+                )
+        else:
+            pred = oob_pred[:, :, 0]
+            self.oob_prediction_ = pred[:, 0] if self.n_outputs_ == 1 else pred
+            self.oob_score_ = r2_score(y, pred)
+
+    def _validate_X_predict(self, X):
+        check_is_fitted(self)
+        return validate_data(
+            self,
+            X,
+            dtype=np.float32,
+            order="C",
+            reset=False,
+            ensure_all_finite="allow-nan",
+        )
+
+    def _sum_trees(self, X, width):
+        """Mean over the trees of the leaf values: (n_samples, n_outputs, width).
+
+        Fixed chunks of trees are summed in joblib threads (without the GIL),
+        and the chunk sums are added in chunk order: the same numbers for any
+        ``n_jobs``.
+        """
+        n_samples = X.shape[0]
+        trees = [tree.tree_ for tree in self.estimators_]
+        chunks = [
+            trees[start : start + _CHUNK] for start in range(0, len(trees), _CHUNK)
+        ]
+        sums = Parallel(n_jobs=self.n_jobs, prefer="threads", return_as="generator")(
+            delayed(_sum_chunk)(chunk, X, self.n_outputs_ * width) for chunk in chunks
+        )
+        out = None
+        for chunk_sum in sums:
+            if out is None:
+                out = chunk_sum
+            else:
+                out += chunk_sum
+        out /= len(trees)
+        return out.reshape(n_samples, self.n_outputs_, width)
+
+    def apply(self, X):
+        """Apply the trees of the forest to X: the leaf of every sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The input samples; converted to float32.
+
+        Returns
+        -------
+        X_leaves : ndarray of shape (n_samples, n_estimators)
+            For each sample and each tree, the index of the sample's leaf.
+        """
+        X = self._validate_X_predict(X)
+        leaves = self._parallel()(
+            delayed(tree.tree_.apply)(X) for tree in self.estimators_
+        )
+        return np.array(leaves).T
+
+    def decision_path(self, X):
+        """Return the decision path in the forest.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The input samples; converted to float32.
+
+        Returns
+        -------
+        indicator : sparse matrix of shape (n_samples, n_nodes)
+            CSR matrix whose nonzero elements mark the nodes a sample goes
+            through, the nodes of the trees side by side.
+        n_nodes_ptr : ndarray of shape (n_estimators + 1,)
+            Columns ``n_nodes_ptr[i]:n_nodes_ptr[i + 1]`` belong to tree ``i``.
+        """
+        X = self._validate_X_predict(X)
+        indicators = self._parallel()(
+            delayed(tree.tree_.decision_path)(X) for tree in self.estimators_
+        )
+        n_nodes = [0] + [indicator.shape[1] for indicator in indicators]
+        n_nodes_ptr = np.array(n_nodes).cumsum()
+        return sparse_hstack(indicators).tocsr(), n_nodes_ptr
+
+    @property
+    def feature_importances_(self):
+        """The impurity-based importance of each feature.
+
+        Returns
+        -------
+        feature_importances_ : ndarray of shape (n_features,)
+            Mean of the trees' normalized importances, normalized to sum to 1
+            (all zeros when no tree has a split).
+        """
+        check_is_fitted(self)
+        importances = [
+            tree.tree_.compute_feature_importances()
+            for tree in self.estimators_
+            if tree.tree_.node_count > 1
+        ]
+        if not importances:
+            return np.zeros(self.n_features_in_)
+        mean = np.mean(importances, axis=0)
+        return mean / np.sum(mean)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+
+def _predict_proba(forest, X):
+    X = forest._validate_X_predict(X)
+    n_classes = np.atleast_1d(forest.n_classes_)
+    out = forest._sum_trees(X, int(n_classes.max()))
+    probas = [out[:, k, : n_classes[k]] for k in range(forest.n_outputs_)]
+    return probas[0] if forest.n_outputs_ == 1 else probas
+
+
+def _predict_class(forest, X):
+    proba = _predict_proba(forest, X)
+    if forest.n_outputs_ == 1:
+        return forest.classes_.take(np.argmax(proba, axis=1), axis=0)
+    n_samples = proba[0].shape[0]
+    out = np.empty((n_samples, forest.n_outputs_), dtype=forest.classes_[0].dtype)
+    for k in range(forest.n_outputs_):
+        out[:, k] = forest.classes_[k].take(np.argmax(proba[k], axis=1), axis=0)
+    return out
+
+
+def _predict_value(forest, X):
+    X = forest._validate_X_predict(X)
+    out = forest._sum_trees(X, 1)[:, :, 0]
+    return out[:, 0] if forest.n_outputs_ == 1 else out
+
+
+def _classifier_methods():
+    """The prediction methods shared by the two forest classifiers."""
+
+    def predict(self, X):
+        """Predict the class of each sample in X.
+
+        The predicted class is the one with the highest mean probability over
+        the trees.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The input samples; converted to float32.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The predicted classes.
+        """
+        return _predict_class(self, X)
+
+    def predict_proba(self, X):
+        """Predict class probabilities of the samples in X.
+
+        The mean over the trees of the class fractions in the sample's leaf.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The input samples; converted to float32.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes) or list of ndarray
+            Class probabilities, columns in the order of ``classes_`` (a list of
+            such arrays for multi-output problems).
+        """
+        return _predict_proba(self, X)
+
+    def predict_log_proba(self, X):
+        """Predict class log-probabilities of the samples in X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The input samples; converted to float32.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes) or list of ndarray
+            Logarithms of :meth:`predict_proba`.
+        """
+        proba = _predict_proba(self, X)
+        with np.errstate(divide="ignore"):
+            if self.n_outputs_ == 1:
+                return np.log(proba)
+            return [np.log(p) for p in proba]
+
+    return predict, predict_proba, predict_log_proba
+
+
+def _regressor_predict(self, X):
+    """Predict the regression target of each sample in X.
+
+    The mean over the trees of the training targets' mean in the sample's leaf.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The input samples; converted to float32.
+
+    Returns
+    -------
+    y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        The predicted values.
+    """
+    return _predict_value(self, X)
+
+
+_predict, _predict_proba_method, _predict_log_proba = _classifier_methods()
+
+_CLASSIFIER_CONSTRAINTS = {
+    "criterion": [StrOptions({"gini", "entropy", "log_loss"})],
+    "class_weight": [
+        StrOptions({"balanced_subsample", "balanced"}),
+        dict,
+        list,
+        None,
+    ],
+}
+_REGRESSOR_CONSTRAINTS = {
+    "criterion": [StrOptions({"squared_error", "friedman_mse", "poisson"})],
+}
+
+
+class RandomForestClassifier(ClassifierMixin, BaseForest):
+    """A random forest classifier.
+
+    A meta estimator that grows decision trees on bootstrap samples of the data,
+    each split drawing ``max_features`` candidate features, and averages the
+    trees' class probabilities. The trees are skml decision trees grown in
+    parallel threads; the result does not depend on ``n_jobs``.
+
+    Read more in the :ref:`User Guide <ensemble>`.
+
+    Parameters
+    ----------
+    n_estimators : int, default=100
+        Number of trees in the forest.
+
+    criterion : {"gini", "entropy", "log_loss"}, default="gini"
+        Impurity measure of a split: Gini impurity, or Shannon entropy (the
+        same as "log_loss").
+
+    splitter : {"best", "hist"}, default="best"
+        Best threshold of each drawn feature, or the best threshold among the
+        edges of at most 255 bins per feature (histogram split finding, binned
+        once for the whole forest: faster on large data).
+
+    max_depth : int, default=None
+        Maximum depth of the trees; ``None`` grows until the leaves are pure or
+        hold fewer than ``min_samples_split`` samples.
+
+    min_samples_split : int or float, default=2
+        Fewest samples needed to split a node (a fraction of ``n_samples`` if
+        float).
+
+    min_samples_leaf : int or float, default=1
+        Fewest samples in a leaf (a fraction of ``n_samples`` if float).
+
+    min_weight_fraction_leaf : float, default=0.0
+        Least fraction of a tree's total sample weight in a leaf.
+
+    max_features : {"sqrt", "log2"}, int, float or None, default="sqrt"
+        Number of features drawn at each split (a fraction of the features if
+        float); ``None`` uses all of them.
+
+    max_leaf_nodes : int, default=None
+        Grow the trees best first with at most this many leaves.
+
+    min_impurity_decrease : float, default=0.0
+        A node is split only if the weighted impurity decrease is at least this.
+
+    bootstrap : bool, default=True
+        Whether each tree is grown on a bootstrap sample (else on the whole
+        data).
+
+    oob_score : bool, default=False
+        Whether to estimate the accuracy on the out-of-bag samples (only with
+        ``bootstrap=True``).
+
+    n_jobs : int, default=None
+        Number of threads growing the trees and predicting; ``None`` means 1,
+        -1 means all processors.
+
+    random_state : int, RandomState instance or None, default=None
+        Controls the seeds of the trees: their bootstrap samples and feature
+        draws.
+
+    verbose : int, default=0
+        Verbosity of the joblib parallel loops.
+
+    warm_start : bool, default=False
+        When True, reuse the trees of the previous fit and add more trees.
+
+    class_weight : {"balanced", "balanced_subsample"}, dict or list of dicts, \
+            default=None
+        Weights of the classes, multiplied into ``sample_weight``;
+        "balanced_subsample" computes the "balanced" weights on each tree's
+        bootstrap sample.
+
+    ccp_alpha : float, default=0.0
+        Complexity parameter of minimal cost-complexity pruning of each tree.
+
+    max_samples : int or float, default=None
+        Size of the bootstrap samples (a fraction of ``n_samples`` if float);
+        ``None`` draws ``n_samples``.
+
+    Attributes
+    ----------
+    estimator_ : DecisionTreeClassifier
+        The unfitted template of the trees.
+
+    estimators_ : list of DecisionTreeClassifier
+        The fitted trees.
+
+    classes_ : ndarray of shape (n_classes,) or list of ndarray
+        Class labels (a list of arrays for multi-output problems).
+
+    n_classes_ : int or ndarray of int
+        Number of classes (an array for multi-output problems).
+
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``. Defined only when `X` has
+        feature names that are all strings.
+
+    n_outputs_ : int
+        Number of outputs.
+
+    feature_importances_ : ndarray of shape (n_features,)
+        Mean of the trees' normalized impurity-based importances.
+
+    oob_score_ : float
+        Accuracy on the out-of-bag samples (with ``oob_score=True``).
+
+    oob_decision_function_ : ndarray of shape (n_samples, n_classes)
+        Out-of-bag class probabilities (with ``oob_score=True``).
+
+    See Also
+    --------
+    ExtraTreesClassifier : Trees with random thresholds, without bootstrap.
+    skml.tree.DecisionTreeClassifier : A single decision tree.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skml.ensemble import RandomForestClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
+    >>> clf.predict(X[:2])
+    array([0, 0])
+    >>> len(clf.estimators_)
+    10
+    """
+
+    _parameter_constraints: dict = {
+        **BaseForest._parameter_constraints,
+        **_CLASSIFIER_CONSTRAINTS,
+        "splitter": [StrOptions({"best", "hist"})],
+    }
+
+    def __init__(
+        self,
+        n_estimators=100,
+        *,
+        criterion="gini",
+        splitter="best",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
+        max_features="sqrt",
+        max_leaf_nodes=None,
+        min_impurity_decrease=0.0,
+        bootstrap=True,
+        oob_score=False,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        class_weight=None,
+        ccp_alpha=0.0,
+        max_samples=None,
+    ):
+        super().__init__(
+            n_estimators=n_estimators,
+            criterion=criterion,
+            max_depth=max_depth,
+            min_samples_split=min_samples_split,
+            min_samples_leaf=min_samples_leaf,
+            min_weight_fraction_leaf=min_weight_fraction_leaf,
+            max_features=max_features,
+            max_leaf_nodes=max_leaf_nodes,
+            min_impurity_decrease=min_impurity_decrease,
+            bootstrap=bootstrap,
+            oob_score=oob_score,
+            n_jobs=n_jobs,
+            random_state=random_state,
+            verbose=verbose,
+            warm_start=warm_start,
+            ccp_alpha=ccp_alpha,
+            max_samples=max_samples,
+        )
+        self.splitter = splitter
+        self.class_weight = class_weight
+
+    predict = _predict
+    predict_proba = _predict_proba_method
+    predict_log_proba = _predict_log_proba
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+class ExtraTreesClassifier(ClassifierMixin, BaseForest):
+    """An extra-trees (extremely randomized trees) classifier.
+
+    Like a random forest, but each split draws one random threshold per
+    candidate feature and keeps the best of them, and by default every tree
+    sees the whole data (no bootstrap). The trees are skml decision trees with
+    the random splitter, grown in parallel threads.
+
+    Read more in the :ref:`User Guide <ensemble>`.
+
+    Parameters
+    ----------
+    n_estimators : int, default=100
+        Number of trees in the forest.
+
+    criterion : {"gini", "entropy", "log_loss"}, default="gini"
+        Impurity measure of a split: Gini impurity, or Shannon entropy (the
+        same as "log_loss").
+
+    max_depth : int, default=None
+        Maximum depth of the trees; ``None`` grows until the leaves are pure or
+        hold fewer than ``min_samples_split`` samples.
+
+    min_samples_split : int or float, default=2
+        Fewest samples needed to split a node (a fraction of ``n_samples`` if
+        float).
+
+    min_samples_leaf : int or float, default=1
+        Fewest samples in a leaf (a fraction of ``n_samples`` if float).
+
+    min_weight_fraction_leaf : float, default=0.0
+        Least fraction of a tree's total sample weight in a leaf.
+
+    max_features : {"sqrt", "log2"}, int, float or None, default="sqrt"
+        Number of features drawn at each split (a fraction of the features if
+        float); ``None`` uses all of them.
+
+    max_leaf_nodes : int, default=None
+        Grow the trees best first with at most this many leaves.
+
+    min_impurity_decrease : float, default=0.0
+        A node is split only if the weighted impurity decrease is at least this.
+
+    bootstrap : bool, default=False
+        Whether each tree is grown on a bootstrap sample (else on the whole
+        data).
+
+    oob_score : bool, default=False
+        Whether to estimate the accuracy on the out-of-bag samples (only with
+        ``bootstrap=True``).
+
+    n_jobs : int, default=None
+        Number of threads growing the trees and predicting; ``None`` means 1,
+        -1 means all processors.
+
+    random_state : int, RandomState instance or None, default=None
+        Controls the seeds of the trees: their bootstrap samples, feature draws
+        and thresholds.
+
+    verbose : int, default=0
+        Verbosity of the joblib parallel loops.
+
+    warm_start : bool, default=False
+        When True, reuse the trees of the previous fit and add more trees.
+
+    class_weight : {"balanced", "balanced_subsample"}, dict or list of dicts, \
+            default=None
+        Weights of the classes, multiplied into ``sample_weight``;
+        "balanced_subsample" computes the "balanced" weights on each tree's
+        bootstrap sample.
+
+    ccp_alpha : float, default=0.0
+        Complexity parameter of minimal cost-complexity pruning of each tree.
+
+    max_samples : int or float, default=None
+        Size of the bootstrap samples (a fraction of ``n_samples`` if float);
+        ``None`` draws ``n_samples``.
+
+    Attributes
+    ----------
+    estimator_ : DecisionTreeClassifier
+        The unfitted template of the trees.
+
+    estimators_ : list of DecisionTreeClassifier
+        The fitted trees.
+
+    classes_ : ndarray of shape (n_classes,) or list of ndarray
+        Class labels (a list of arrays for multi-output problems).
+
+    n_classes_ : int or ndarray of int
+        Number of classes (an array for multi-output problems).
+
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``. Defined only when `X` has
+        feature names that are all strings.
+
+    n_outputs_ : int
+        Number of outputs.
+
+    feature_importances_ : ndarray of shape (n_features,)
+        Mean of the trees' normalized impurity-based importances.
+
+    oob_score_ : float
+        Accuracy on the out-of-bag samples (with ``oob_score=True``).
+
+    oob_decision_function_ : ndarray of shape (n_samples, n_classes)
+        Out-of-bag class probabilities (with ``oob_score=True``).
+
+    See Also
+    --------
+    RandomForestClassifier : Trees with best thresholds on bootstrap samples.
+    skml.tree.DecisionTreeClassifier : A single decision tree.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skml.ensemble import ExtraTreesClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = ExtraTreesClassifier(n_estimators=10, random_state=0).fit(X, y)
+    >>> clf.predict(X[:2])
+    array([0, 0])
+    >>> len(clf.estimators_)
+    10
+    """
+
+    _parameter_constraints: dict = {
+        **BaseForest._parameter_constraints,
+        **_CLASSIFIER_CONSTRAINTS,
+    }
+
+    def __init__(
+        self,
+        n_estimators=100,
+        *,
+        criterion="gini",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
+        max_features="sqrt",
+        max_leaf_nodes=None,
+        min_impurity_decrease=0.0,
+        bootstrap=False,
+        oob_score=False,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        class_weight=None,
+        ccp_alpha=0.0,
+        max_samples=None,
+    ):
+        super().__init__(
+            n_estimators=n_estimators,
+            criterion=criterion,
+            max_depth=max_depth,
+            min_samples_split=min_samples_split,
+            min_samples_leaf=min_samples_leaf,
+            min_weight_fraction_leaf=min_weight_fraction_leaf,
+            max_features=max_features,
+            max_leaf_nodes=max_leaf_nodes,
+            min_impurity_decrease=min_impurity_decrease,
+            bootstrap=bootstrap,
+            oob_score=oob_score,
+            n_jobs=n_jobs,
+            random_state=random_state,
+            verbose=verbose,
+            warm_start=warm_start,
+            ccp_alpha=ccp_alpha,
+            max_samples=max_samples,
+        )
+        self.class_weight = class_weight
+
+    predict = _predict
+    predict_proba = _predict_proba_method
+    predict_log_proba = _predict_log_proba
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+class RandomForestRegressor(RegressorMixin, BaseForest):
+    """A random forest regressor.
+
+    A meta estimator that grows decision trees on bootstrap samples of the data,
+    each split drawing ``max_features`` candidate features, and averages the
+    trees' predictions. The trees are skml decision trees grown in parallel
+    threads; the result does not depend on ``n_jobs``.
+
+    Read more in the :ref:`User Guide <ensemble>`.
+
+    Parameters
+    ----------
+    n_estimators : int, default=100
+        Number of trees in the forest.
+
+    criterion : {"squared_error", "friedman_mse", "poisson"}, \
+            default="squared_error"
+        Measure of the quality of a split: mean squared error, mean squared
+        error with Friedman's improvement score, or half the Poisson deviance.
+
+    splitter : {"best", "hist"}, default="best"
+        Best threshold of each drawn feature, or the best threshold among the
+        edges of at most 255 bins per feature (histogram split finding, binned
+        once for the whole forest: faster on large data).
+
+    max_depth : int, default=None
+        Maximum depth of the trees; ``None`` grows until the leaves are pure or
+        hold fewer than ``min_samples_split`` samples.
+
+    min_samples_split : int or float, default=2
+        Fewest samples needed to split a node (a fraction of ``n_samples`` if
+        float).
+
+    min_samples_leaf : int or float, default=1
+        Fewest samples in a leaf (a fraction of ``n_samples`` if float).
+
+    min_weight_fraction_leaf : float, default=0.0
+        Least fraction of a tree's total sample weight in a leaf.
+
+    max_features : {"sqrt", "log2"}, int, float or None, default=1.0
+        Number of features drawn at each split (a fraction of the features if
+        float); ``None`` uses all of them.
+
+    max_leaf_nodes : int, default=None
+        Grow the trees best first with at most this many leaves.
+
+    min_impurity_decrease : float, default=0.0
+        A node is split only if the weighted impurity decrease is at least this.
+
+    bootstrap : bool, default=True
+        Whether each tree is grown on a bootstrap sample (else on the whole
+        data).
+
+    oob_score : bool, default=False
+        Whether to estimate the R^2 score on the out-of-bag samples (only with
+        ``bootstrap=True``).
+
+    n_jobs : int, default=None
+        Number of threads growing the trees and predicting; ``None`` means 1,
+        -1 means all processors.
+
+    random_state : int, RandomState instance or None, default=None
+        Controls the seeds of the trees: their bootstrap samples and feature
+        draws.
+
+    verbose : int, default=0
+        Verbosity of the joblib parallel loops.
+
+    warm_start : bool, default=False
+        When True, reuse the trees of the previous fit and add more trees.
+
+    ccp_alpha : float, default=0.0
+        Complexity parameter of minimal cost-complexity pruning of each tree.
+
+    max_samples : int or float, default=None
+        Size of the bootstrap samples (a fraction of ``n_samples`` if float);
+        ``None`` draws ``n_samples``.
+
+    Attributes
+    ----------
+    estimator_ : DecisionTreeRegressor
+        The unfitted template of the trees.
+
+    estimators_ : list of DecisionTreeRegressor
+        The fitted trees.
+
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``. Defined only when `X` has
+        feature names that are all strings.
+
+    n_outputs_ : int
+        Number of outputs.
+
+    feature_importances_ : ndarray of shape (n_features,)
+        Mean of the trees' normalized impurity-based importances.
+
+    oob_score_ : float
+        R^2 score on the out-of-bag samples (with ``oob_score=True``).
+
+    oob_prediction_ : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        Out-of-bag predictions (with ``oob_score=True``).
+
+    See Also
+    --------
+    ExtraTreesRegressor : Trees with random thresholds, without bootstrap.
+    skml.tree.DecisionTreeRegressor : A single decision tree.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from skml.ensemble import RandomForestRegressor
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> reg = RandomForestRegressor(n_estimators=10, random_state=0).fit(X, y)
+    >>> reg.predict(X[:2]).shape
+    (2,)
+    >>> len(reg.estimators_)
+    10
+    """
+
+    _parameter_constraints: dict = {
+        **BaseForest._parameter_constraints,
+        **_REGRESSOR_CONSTRAINTS,
+        "splitter": [StrOptions({"best", "hist"})],
+    }
+
+    def __init__(
+        self,
+        n_estimators=100,
+        *,
+        criterion="squared_error",
+        splitter="best",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
+        max_features=1.0,
+        max_leaf_nodes=None,
+        min_impurity_decrease=0.0,
+        bootstrap=True,
+        oob_score=False,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        ccp_alpha=0.0,
+        max_samples=None,
+    ):
+        super().__init__(
+            n_estimators=n_estimators,
+            criterion=criterion,
+            max_depth=max_depth,
+            min_samples_split=min_samples_split,
+            min_samples_leaf=min_samples_leaf,
+            min_weight_fraction_leaf=min_weight_fraction_leaf,
+            max_features=max_features,
+            max_leaf_nodes=max_leaf_nodes,
+            min_impurity_decrease=min_impurity_decrease,
+            bootstrap=bootstrap,
+            oob_score=oob_score,
+            n_jobs=n_jobs,
+            random_state=random_state,
+            verbose=verbose,
+            warm_start=warm_start,
+            ccp_alpha=ccp_alpha,
+            max_samples=max_samples,
+        )
+        self.splitter = splitter
+
+    predict = _regressor_predict
+
+
+class ExtraTreesRegressor(RegressorMixin, BaseForest):
+    """An extra-trees (extremely randomized trees) regressor.
+
+    Like a random forest, but each split draws one random threshold per
+    candidate feature and keeps the best of them, and by default every tree
+    sees the whole data (no bootstrap). The trees are skml decision trees with
+    the random splitter, grown in parallel threads.
+
+    Read more in the :ref:`User Guide <ensemble>`.
+
+    Parameters
+    ----------
+    n_estimators : int, default=100
+        Number of trees in the forest.
+
+    criterion : {"squared_error", "friedman_mse", "poisson"}, \
+            default="squared_error"
+        Measure of the quality of a split: mean squared error, mean squared
+        error with Friedman's improvement score, or half the Poisson deviance.
+
+    max_depth : int, default=None
+        Maximum depth of the trees; ``None`` grows until the leaves are pure or
+        hold fewer than ``min_samples_split`` samples.
+
+    min_samples_split : int or float, default=2
+        Fewest samples needed to split a node (a fraction of ``n_samples`` if
+        float).
+
+    min_samples_leaf : int or float, default=1
+        Fewest samples in a leaf (a fraction of ``n_samples`` if float).
+
+    min_weight_fraction_leaf : float, default=0.0
+        Least fraction of a tree's total sample weight in a leaf.
+
+    max_features : {"sqrt", "log2"}, int, float or None, default=1.0
+        Number of features drawn at each split (a fraction of the features if
+        float); ``None`` uses all of them.
+
+    max_leaf_nodes : int, default=None
+        Grow the trees best first with at most this many leaves.
+
+    min_impurity_decrease : float, default=0.0
+        A node is split only if the weighted impurity decrease is at least this.
+
+    bootstrap : bool, default=False
+        Whether each tree is grown on a bootstrap sample (else on the whole
+        data).
+
+    oob_score : bool, default=False
+        Whether to estimate the R^2 score on the out-of-bag samples (only with
+        ``bootstrap=True``).
+
+    n_jobs : int, default=None
+        Number of threads growing the trees and predicting; ``None`` means 1,
+        -1 means all processors.
+
+    random_state : int, RandomState instance or None, default=None
+        Controls the seeds of the trees: their bootstrap samples, feature draws
+        and thresholds.
+
+    verbose : int, default=0
+        Verbosity of the joblib parallel loops.
+
+    warm_start : bool, default=False
+        When True, reuse the trees of the previous fit and add more trees.
+
+    ccp_alpha : float, default=0.0
+        Complexity parameter of minimal cost-complexity pruning of each tree.
+
+    max_samples : int or float, default=None
+        Size of the bootstrap samples (a fraction of ``n_samples`` if float);
+        ``None`` draws ``n_samples``.
+
+    Attributes
+    ----------
+    estimator_ : DecisionTreeRegressor
+        The unfitted template of the trees.
+
+    estimators_ : list of DecisionTreeRegressor
+        The fitted trees.
+
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``. Defined only when `X` has
+        feature names that are all strings.
+
+    n_outputs_ : int
+        Number of outputs.
+
+    feature_importances_ : ndarray of shape (n_features,)
+        Mean of the trees' normalized impurity-based importances.
+
+    oob_score_ : float
+        R^2 score on the out-of-bag samples (with ``oob_score=True``).
+
+    oob_prediction_ : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        Out-of-bag predictions (with ``oob_score=True``).
+
+    See Also
+    --------
+    RandomForestRegressor : Trees with best thresholds on bootstrap samples.
+    skml.tree.DecisionTreeRegressor : A single decision tree.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from skml.ensemble import ExtraTreesRegressor
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> reg = ExtraTreesRegressor(n_estimators=10, random_state=0).fit(X, y)
+    >>> reg.predict(X[:2]).shape
+    (2,)
+    >>> len(reg.estimators_)
+    10
+    """
+
+    _parameter_constraints: dict = {
+        **BaseForest._parameter_constraints,
+        **_REGRESSOR_CONSTRAINTS,
+    }
+
+    def __init__(
+        self,
+        n_estimators=100,
+        *,
+        criterion="squared_error",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
+        max_features=1.0,
+        max_leaf_nodes=None,
+        min_impurity_decrease=0.0,
+        bootstrap=False,
+        oob_score=False,
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+        warm_start=False,
+        ccp_alpha=0.0,
+        max_samples=None,
+    ):
+        super().__init__(
+            n_estimators=n_estimators,
+            criterion=criterion,
+            max_depth=max_depth,
+            min_samples_split=min_samples_split,
+            min_samples_leaf=min_samples_leaf,
+            min_weight_fraction_leaf=min_weight_fraction_leaf,
+            max_features=max_features,
+            max_leaf_nodes=max_leaf_nodes,
+            min_impurity_decrease=min_impurity_decrease,
+            bootstrap=bootstrap,
+            oob_score=oob_score,
+            n_jobs=n_jobs,
+            random_state=random_state,
+            verbose=verbose,
+            warm_start=warm_start,
+            ccp_alpha=ccp_alpha,
+            max_samples=max_samples,
+        )
+
+    predict = _regressor_predict
