@@ -53,9 +53,19 @@ MAX_INT = np.iinfo(np.int32).max
 _CHUNK = 8  # trees per prediction task
 
 
-def _n_samples_bootstrap(n_samples, max_samples):
+def _n_samples_bootstrap(n_samples, sample_weight, max_samples):
+    """Number of draws per bootstrap.
+
+    Integer weights are frequencies: a row of weight k stands for k rows, so the
+    bootstrap has ``sum(sample_weight)`` draws, as if the rows were repeated.
+    Other weights are importances and leave the size at ``n_samples``. A float
+    ``max_samples`` is a fraction of that size.
+    """
+    size = n_samples
+    if sample_weight is not None and np.all(sample_weight == np.round(sample_weight)):
+        size = int(np.sum(sample_weight))
     if max_samples is None:
-        return n_samples
+        return size
     if isinstance(max_samples, Integral):
         if max_samples > n_samples:
             raise ValueError(
@@ -63,19 +73,47 @@ def _n_samples_bootstrap(n_samples, max_samples):
                 f"{max_samples}"
             )
         return max_samples
-    return max(round(n_samples * max_samples), 1)
+    return max(round(size * max_samples), 1)
 
 
-def _bootstrap_indices(seed, n_samples, n_samples_bootstrap):
-    # A tree's bootstrap depends on its seed only (as in scikit-learn).
-    return np.random.RandomState(seed).randint(0, n_samples, n_samples_bootstrap)
+class _BootstrapSampler:
+    """Draws every tree's bootstrap, weight-proportional, along a canonical order.
 
+    Rows are visited sorted by their values (X, then y), so the sequence of
+    distinct rows does not depend on the order the rows came in; each row takes
+    a stretch of width equal to its weight on ``[0, total weight)`` and a draw is
+    a uniform point on it. A row of integer weight k is therefore drawn exactly
+    as often as k copies of it would be, whatever the row order (scikit-learn's
+    sample-weight equivalence check), and zero-weight rows never are. A tree's
+    bootstrap depends on its seed only.
+    """
 
-def _unsampled_indices(seed, n_samples, n_samples_bootstrap):
-    counts = np.bincount(
-        _bootstrap_indices(seed, n_samples, n_samples_bootstrap), minlength=n_samples
-    )
-    return np.flatnonzero(counts == 0)
+    def __init__(self, X, y, sample_weight, n_draws):
+        n_samples = X.shape[0]
+        keys = [y[:, k] for k in range(y.shape[1])]
+        keys += [X[:, j] for j in range(X.shape[1])]
+        # np.lexsort sorts by its last key first: X's first column leads.
+        self.order = np.lexsort(keys[::-1])
+        weight = np.ones(n_samples) if sample_weight is None else sample_weight
+        self.cumulative = np.cumsum(weight[self.order], dtype=np.float64)
+        # The last position with positive weight: where a draw that rounds up
+        # to the total weight lands.
+        self.last = int(np.searchsorted(self.cumulative, self.cumulative[-1]))
+        self.n_samples = n_samples
+        self.n_draws = n_draws
+
+    def indices(self, seed):
+        """Rows drawn for the tree seeded with ``seed`` (with repetitions)."""
+        total = self.cumulative[-1]
+        points = np.random.RandomState(seed).uniform(0.0, total, self.n_draws)
+        positions = np.searchsorted(self.cumulative, points, side="right")
+        # uniform() may round up to ``total`` itself.
+        np.minimum(positions, self.last, out=positions)
+        return self.order[positions]
+
+    def counts(self, seed):
+        """How many times each row is drawn for the tree seeded with ``seed``."""
+        return np.bincount(self.indices(seed), minlength=self.n_samples)
 
 
 def _grow_tree(tree, X, y, y_original, sample_weight, params):
@@ -83,9 +121,11 @@ def _grow_tree(tree, X, y, y_original, sample_weight, params):
     n_samples = X.shape[0]
     seed = tree.random_state
     weight = np.ones(n_samples) if sample_weight is None else sample_weight
-    if params["bootstrap"]:
-        indices = _bootstrap_indices(seed, n_samples, params["n_samples_bootstrap"])
-        weight = weight * np.bincount(indices, minlength=n_samples)
+    sampler = params["sampler"]
+    if sampler is not None:
+        # The weights chose the rows; the tree sees how often each was drawn.
+        indices = sampler.indices(seed)
+        weight = np.bincount(indices, minlength=n_samples).astype(np.float64)
         if params["class_weight"] == "balanced_subsample":
             weight = weight * compute_sample_weight(
                 "balanced", y_original, indices=indices
@@ -328,11 +368,10 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             )
         if self.oob_score and not self.bootstrap:
             raise ValueError("Out of bag estimation only available if bootstrap=True")
-        n_samples_bootstrap = (
-            _n_samples_bootstrap(n_samples, self.max_samples)
-            if self.bootstrap
-            else None
-        )
+        sampler = None
+        if self.bootstrap:
+            n_draws = _n_samples_bootstrap(n_samples, sample_weight, self.max_samples)
+            sampler = _BootstrapSampler(X, y, sample_weight, n_draws)
 
         self.estimator_ = self._make_template()
         min_samples_leaf, min_samples_split, max_features = (
@@ -361,8 +400,7 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             # X once in the layout of the exact splitter, binned once for hist.
             X_fit = np.asfortranarray(X)
             params = {
-                "bootstrap": self.bootstrap,
-                "n_samples_bootstrap": n_samples_bootstrap,
+                "sampler": sampler,
                 "class_weight": getattr(self, "class_weight", None),
                 "n_classes": n_classes,
                 "min_samples_split": min_samples_split,
@@ -382,7 +420,7 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             self.n_classes_ = self.n_classes_[0]
             self.classes_ = self.classes_[0]
         if self.oob_score:
-            self._set_oob_score(X, y_original, n_samples_bootstrap)
+            self._set_oob_score(X, y_original, sampler)
         return self
 
     def _set_tree_attributes(self, tree, n_features, max_features):
@@ -397,18 +435,14 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
                 tree.classes_ = list(self.classes_)
                 tree.n_classes_ = self.n_classes_.copy()
 
-    def _set_oob_score(self, X, y, n_samples_bootstrap):
+    def _set_oob_score(self, X, y, sampler):
         n_samples = X.shape[0]
-        if n_samples_bootstrap is None:
-            n_samples_bootstrap = n_samples
         classification = is_classifier(self)
         width = int(np.max(self.n_classes_)) if classification else 1
         oob_pred = np.zeros((n_samples, self.n_outputs_, width))
         n_oob_pred = np.zeros((n_samples, self.n_outputs_), dtype=np.intp)
         for tree in self.estimators_:
-            unsampled = _unsampled_indices(
-                tree.random_state, n_samples, n_samples_bootstrap
-            )
+            unsampled = np.flatnonzero(sampler.counts(tree.random_state) == 0)
             if not len(unsampled):
                 continue
             value = tree.tree_.value
@@ -758,8 +792,10 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
         Complexity parameter of minimal cost-complexity pruning of each tree.
 
     max_samples : int or float, default=None
-        Size of the bootstrap samples (a fraction of ``n_samples`` if float);
-        ``None`` draws ``n_samples``.
+        Size of the bootstrap samples: ``None`` draws ``n_samples`` rows, or
+        ``sum(sample_weight)`` when the weights are integers (frequencies); a
+        float is a fraction of that. Rows are drawn with probability
+        proportional to their weight.
 
     Attributes
     ----------
@@ -947,8 +983,10 @@ class ExtraTreesClassifier(ClassifierMixin, BaseForest):
         Complexity parameter of minimal cost-complexity pruning of each tree.
 
     max_samples : int or float, default=None
-        Size of the bootstrap samples (a fraction of ``n_samples`` if float);
-        ``None`` draws ``n_samples``.
+        Size of the bootstrap samples: ``None`` draws ``n_samples`` rows, or
+        ``sum(sample_weight)`` when the weights are integers (frequencies); a
+        float is a fraction of that. Rows are drawn with probability
+        proportional to their weight.
 
     Attributes
     ----------
@@ -1133,8 +1171,10 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
         Complexity parameter of minimal cost-complexity pruning of each tree.
 
     max_samples : int or float, default=None
-        Size of the bootstrap samples (a fraction of ``n_samples`` if float);
-        ``None`` draws ``n_samples``.
+        Size of the bootstrap samples: ``None`` draws ``n_samples`` rows, or
+        ``sum(sample_weight)`` when the weights are integers (frequencies); a
+        float is a fraction of that. Rows are drawn with probability
+        proportional to their weight.
 
     Attributes
     ----------
@@ -1302,8 +1342,10 @@ class ExtraTreesRegressor(RegressorMixin, BaseForest):
         Complexity parameter of minimal cost-complexity pruning of each tree.
 
     max_samples : int or float, default=None
-        Size of the bootstrap samples (a fraction of ``n_samples`` if float);
-        ``None`` draws ``n_samples``.
+        Size of the bootstrap samples: ``None`` draws ``n_samples`` rows, or
+        ``sum(sample_weight)`` when the weights are integers (frequencies); a
+        float is a fraction of that. Rows are drawn with probability
+        proportional to their weight.
 
     Attributes
     ----------

@@ -17,22 +17,8 @@ FAST_PARAMS = {
     "ExtraTreesRegressor": {"n_estimators": 5},
 }
 
-# name -> {check name: reason}. Classical estimators belong here only as a known,
-# reported defect.
-_BOOTSTRAP_WEIGHTS = (
-    "A bootstrap of 15 weighted rows and one of their sum(weights) repeated rows "
-    "are different random draws (scikit-learn xfails this check for its forests "
-    "too). Known defect, to be fixed by drawing the bootstrap weight-"
-    "proportionally along a canonical row order."
-)
-EXPECTED_FAILED_CHECKS = {
-    "RandomForestClassifier": {
-        "check_sample_weight_equivalence_on_dense_data": _BOOTSTRAP_WEIGHTS
-    },
-    "RandomForestRegressor": {
-        "check_sample_weight_equivalence_on_dense_data": _BOOTSTRAP_WEIGHTS
-    },
-}
+# name -> {check name: reason}. Classical estimators must stay out of this table.
+EXPECTED_FAILED_CHECKS = {}
 
 
 def estimator_instances():

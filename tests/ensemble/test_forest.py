@@ -25,6 +25,7 @@ from skml.ensemble import (
     RandomForestClassifier,
     RandomForestRegressor,
 )
+from skml.ensemble._forest import _BootstrapSampler, _n_samples_bootstrap
 from skml.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 CLASSIFIERS = [RandomForestClassifier, ExtraTreesClassifier]
@@ -87,55 +88,94 @@ def _split(load):
     return train_test_split(X, y, random_state=0)
 
 
-@pytest.mark.parametrize("name", ["RandomForestClassifier", "ExtraTreesClassifier"])
-@pytest.mark.parametrize("load", [load_iris, load_digits])
-def test_accuracy_close_to_sklearn(name, load, global_random_seed):
-    Xtr, Xte, ytr, yte = _split(load)
-    params = dict(n_estimators=20, random_state=global_random_seed)
-    ours = {
-        "RandomForestClassifier": RandomForestClassifier,
-        "ExtraTreesClassifier": ExtraTreesClassifier,
-    }[name](**params).fit(Xtr, ytr)
-    peer = getattr(sk_ensemble, name)(**params).fit(Xtr, ytr)
-    assert abs(ours.score(Xte, yte) - peer.score(Xte, yte)) <= 0.005
+def _mean_score(Forest, seeds, Xtr, ytr, Xte, yte, **params):
+    return np.mean(
+        [
+            Forest(random_state=seed, **params).fit(Xtr, ytr).score(Xte, yte)
+            for seed in seeds
+        ]
+    )
 
 
+# RandomForest draws its bootstraps from its own stream (weight-proportional
+# along a canonical row order), so it is compared with scikit-learn as a
+# distribution: the mean over 5 seeds. The tolerances are ~3 standard
+# deviations of that mean difference, measured over 50 seeds (digits accuracy:
+# sd 0.0045; make_regression R^2: sd 0.008; OOB: sd 0.0014 and 0.006).
+# ExtraTrees (no bootstrap) draws exactly as scikit-learn does: one seed, tight.
 def _regression_data():
     return make_regression(n_samples=600, n_features=10, noise=10.0, random_state=0)
 
 
-@pytest.mark.parametrize("name", ["RandomForestRegressor", "ExtraTreesRegressor"])
+def test_random_forest_accuracy_close_to_sklearn(global_random_seed):
+    Xtr, Xte, ytr, yte = _split(load_digits)
+    seeds = range(global_random_seed, global_random_seed + 5)
+    ours = _mean_score(
+        RandomForestClassifier, seeds, Xtr, ytr, Xte, yte, n_estimators=20
+    )
+    peer = _mean_score(
+        sk_ensemble.RandomForestClassifier, seeds, Xtr, ytr, Xte, yte, n_estimators=20
+    )
+    assert abs(ours - peer) <= 0.015
+
+
+def test_random_forest_r2_close_to_sklearn(global_random_seed):
+    Xtr, Xte, ytr, yte = train_test_split(*_regression_data(), random_state=0)
+    seeds = range(global_random_seed, global_random_seed + 5)
+    ours = _mean_score(
+        RandomForestRegressor, seeds, Xtr, ytr, Xte, yte, n_estimators=20
+    )
+    peer = _mean_score(
+        sk_ensemble.RandomForestRegressor, seeds, Xtr, ytr, Xte, yte, n_estimators=20
+    )
+    assert abs(ours - peer) <= 0.025
+
+
+@pytest.mark.parametrize("load", [load_iris, load_digits])
+def test_extra_trees_accuracy_close_to_sklearn(load, global_random_seed):
+    Xtr, Xte, ytr, yte = _split(load)
+    params = dict(n_estimators=20, random_state=global_random_seed)
+    ours = ExtraTreesClassifier(**params).fit(Xtr, ytr)
+    peer = sk_ensemble.ExtraTreesClassifier(**params).fit(Xtr, ytr)
+    assert abs(ours.score(Xte, yte) - peer.score(Xte, yte)) <= 0.005
+
+
 @pytest.mark.parametrize("dataset", ["diabetes", "make_regression"])
-def test_r2_close_to_sklearn(name, dataset, global_random_seed):
+def test_extra_trees_r2_close_to_sklearn(dataset, global_random_seed):
     if dataset == "diabetes":
         X, y = load_diabetes(return_X_y=True)
     else:
         X, y = _regression_data()
     Xtr, Xte, ytr, yte = train_test_split(X, y, random_state=0)
     params = dict(n_estimators=20, random_state=global_random_seed)
-    Ours = {
-        "RandomForestRegressor": RandomForestRegressor,
-        "ExtraTreesRegressor": ExtraTreesRegressor,
-    }[name]
-    ours = Ours(**params).fit(Xtr, ytr)
-    peer = getattr(sk_ensemble, name)(**params).fit(Xtr, ytr)
+    ours = ExtraTreesRegressor(**params).fit(Xtr, ytr)
+    peer = sk_ensemble.ExtraTreesRegressor(**params).fit(Xtr, ytr)
     assert abs(ours.score(Xte, yte) - peer.score(Xte, yte)) <= 0.01
 
 
+@pytest.mark.filterwarnings("ignore:Some inputs do not have OOB scores")
 def test_oob_score_close_to_sklearn(global_random_seed):
-    X, y = load_iris(return_X_y=True)
-    params = dict(n_estimators=30, oob_score=True, random_state=global_random_seed)
-    ours = RandomForestClassifier(**params).fit(X, y)
-    peer = sk_ensemble.RandomForestClassifier(**params).fit(X, y)
-    assert abs(ours.oob_score_ - peer.oob_score_) <= 0.02
-    assert ours.oob_decision_function_.shape == (150, 3)
-    assert_allclose(ours.oob_decision_function_.sum(axis=1), 1.0)
+    seeds = range(global_random_seed, global_random_seed + 5)
+    params = dict(n_estimators=20, oob_score=True)
 
-    X, y = load_diabetes(return_X_y=True)
-    ours = RandomForestRegressor(**params).fit(X, y)
-    peer = sk_ensemble.RandomForestRegressor(**params).fit(X, y)
-    assert abs(ours.oob_score_ - peer.oob_score_) <= 0.03
-    assert ours.oob_prediction_.shape == (len(y),)
+    def mean_oob(Forest, X, y):
+        return np.mean(
+            [Forest(random_state=s, **params).fit(X, y).oob_score_ for s in seeds]
+        )
+
+    X, y = load_digits(return_X_y=True)
+    ours = mean_oob(RandomForestClassifier, X, y)
+    assert abs(ours - mean_oob(sk_ensemble.RandomForestClassifier, X, y)) <= 0.006
+    forest = RandomForestClassifier(random_state=global_random_seed, **params).fit(X, y)
+    assert forest.oob_decision_function_.shape == (len(y), 10)
+    finite = ~np.isnan(forest.oob_decision_function_).any(axis=1)
+    assert_allclose(forest.oob_decision_function_[finite].sum(axis=1), 1.0)
+
+    X, y = _regression_data()
+    ours = mean_oob(RandomForestRegressor, X, y)
+    assert abs(ours - mean_oob(sk_ensemble.RandomForestRegressor, X, y)) <= 0.02
+    forest = RandomForestRegressor(random_state=global_random_seed, **params).fit(X, y)
+    assert forest.oob_prediction_.shape == (len(y),)
 
 
 def test_oob_score_with_max_samples_and_regression_outputs(global_random_seed):
@@ -277,8 +317,24 @@ def test_bootstrap_uses_sample_weight(global_random_seed):
     a = RandomForestRegressor(**params).fit(X, y).predict(X)
     b = RandomForestRegressor(**params).fit(X, y, sample_weight=sw).predict(X)
     assert_allclose(a, b)
-    b = RandomForestRegressor(**params).fit(X, y, sample_weight=2 * sw).predict(X)
+    # Equal non-integer weights are importances: same bootstrap as no weights.
+    b = RandomForestRegressor(**params).fit(X, y, sample_weight=0.5 * sw).predict(X)
     assert_allclose(a, b)
+    # Integer weights are frequencies: with weight 2 each row is drawn as often
+    # as its two copies together are when the data is given twice, in any order.
+    n = len(y)
+    order = np.random.default_rng(global_random_seed).permutation(2 * n)
+    X2, y2 = np.repeat(X, 2, axis=0)[order], np.repeat(y, 2)[order]
+    weighted = _BootstrapSampler(
+        X, y[:, None], 2 * sw, _n_samples_bootstrap(n, 2 * sw, None)
+    )
+    repeated = _BootstrapSampler(
+        X2, y2[:, None], None, _n_samples_bootstrap(2 * n, None, None)
+    )
+    assert weighted.n_draws == repeated.n_draws == 2 * n
+    counts = np.zeros(n, dtype=np.intp)
+    np.add.at(counts, np.repeat(np.arange(n), 2)[order], repeated.counts(7))
+    assert_array_equal(weighted.counts(7), counts)
 
 
 @pytest.mark.parametrize("Forest", FORESTS)
