@@ -2,7 +2,7 @@
 # Authors: The skml developers
 """Ensembles of decision trees: random forests and extremely randomized trees."""
 
-from skml.ensemble._forest import (
+from skml.ensemble._forest_classes import (
     ExtraTreesClassifier,
     ExtraTreesRegressor,
     RandomForestClassifier,

@@ -25,7 +25,7 @@ from skml.ensemble import (
     RandomForestClassifier,
     RandomForestRegressor,
 )
-from skml.ensemble._forest import _BootstrapSampler, _n_samples_bootstrap
+from skml.ensemble._bootstrap import _BootstrapSampler, _n_samples_bootstrap
 from skml.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 CLASSIFIERS = [RandomForestClassifier, ExtraTreesClassifier]
