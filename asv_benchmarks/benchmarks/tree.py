@@ -42,3 +42,23 @@ class DecisionTreeRegressorBench(Predictor, Estimator):
         return module.DecisionTreeRegressor(
             max_depth=12, splitter=splitter, random_state=0
         )
+
+
+class AbsoluteErrorTreeBench(Predictor, Estimator):
+    """``DecisionTreeRegressor(criterion="absolute_error", max_depth=12)``.
+
+    The weighted-median criterion on 50k x 10 float32: a Fenwick tree over the
+    node's target ranks on both sides.
+    """
+
+    params = (LIBRARIES,)
+    param_names = ["library"]
+
+    def make_data(self, library):
+        return regression(size(62_500, 2_500), 10, dtype="float32")
+
+    def make_estimator(self, library):
+        module = skml.tree if library == "skml" else sklearn.tree
+        return module.DecisionTreeRegressor(
+            criterion="absolute_error", max_depth=12, random_state=0
+        )

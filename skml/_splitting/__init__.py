@@ -35,7 +35,12 @@ __all__ = [
 
 # name -> criterion code (see _criterion.pxd).
 CLASSIFICATION_CRITERIA = {"gini": 0, "entropy": 1, "log_loss": 1}
-REGRESSION_CRITERIA = {"squared_error": 2, "friedman_mse": 3, "poisson": 4}
+REGRESSION_CRITERIA = {
+    "squared_error": 2,
+    "friedman_mse": 3,
+    "poisson": 4,
+    "absolute_error": 5,
+}
 SPLITTERS = {"best": 0, "random": 1, "hist": 0}
 MAX_BINS = 255  # non-missing bins of the histogram splitter; code 255 is missing
 
@@ -47,7 +52,8 @@ def criterion_source(criterion, y, sample_weight, n_classes=None):
 
     Classification criteria add each sample's weight to the slot
     ``output * max_n_classes + class``; regression criteria add a dense row per
-    sample: ``w * (y, y^2)`` (``w * (y, y log y)`` for Poisson) per output.
+    sample: ``w * (y, y^2)`` (``w * (y, y log y)`` for Poisson) per output. The
+    absolute error takes the targets and their ranks instead.
     """
     n_samples, n_outputs = y.shape
     if criterion in CLASSIFICATION_CRITERIA:
@@ -62,6 +68,21 @@ def criterion_source(criterion, y, sample_weight, n_classes=None):
             stride,
             n_classes=n_classes,
             slots=np.ascontiguousarray(slots),
+        )
+    if criterion == "absolute_error":
+        # Not additive: the splitter ranks the targets node by node, from their
+        # global ranks (ties broken by sample index).
+        ranks = np.empty((n_samples, n_outputs), dtype=np.intp)
+        for o in range(n_outputs):
+            ranks[np.argsort(y[:, o], kind="stable"), o] = np.arange(n_samples)
+        return CriterionSource(
+            REGRESSION_CRITERIA[criterion],
+            sample_weight,
+            n_outputs,
+            2 * n_outputs,
+            2,
+            rows=np.ascontiguousarray(y),
+            ranks=ranks,
         )
     rows = np.empty((n_samples, n_outputs, 2))
     rows[:, :, 0] = y * sample_weight[:, None]
@@ -201,6 +222,11 @@ def build_tree(
         tree = Tree(n_features, np.ones(n_outputs, dtype=np.intp), n_outputs)
     max_features = n_features if max_features is None else max_features
     if splitter == "hist":
+        if criterion == "absolute_error":
+            raise ValueError(
+                "criterion='absolute_error' needs exact target order within a "
+                "node; use splitter='best' or 'random', not 'hist'."
+            )
         if bins is None:
             bins = bin_features(X, seed=seed)
         codes, thresholds, n_bins = bins

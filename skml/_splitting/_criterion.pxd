@@ -9,6 +9,12 @@
 # which switch on ``Criterion.kind``: the switch is on a per-tree constant, so it
 # is perfectly predicted, and the functions inline into the split sweep (a
 # fused type over cdef classes would go through a vtable across modules).
+#
+# The absolute error is the exception: its node value is a weighted median,
+# which no fixed-length additive vector summarises. Its "statistics" are the
+# per-output (median, sum of weighted absolute deviations) of a node, computed
+# by the splitter from sorted targets (see _median.pxd); the functions below
+# only read them.
 
 from skml.utils._typedefs cimport float64_t, intp_t
 
@@ -25,26 +31,31 @@ cdef enum:
     SQUARED_ERROR = 2   # regression: mean squared error
     FRIEDMAN_MSE = 3    # regression: MSE with Friedman's improvement score
     POISSON = 4         # regression: half Poisson deviance
+    ABSOLUTE_ERROR = 5  # regression: mean absolute deviation from the median
 
 cdef enum:
     LAYOUT_ONEHOT = 0   # a sample adds its weight to one slot per output
     LAYOUT_DENSE = 1    # a sample adds a dense row of n_stats values
+    LAYOUT_MEDIAN = 2   # not additive: (median, absolute deviation) per output
 
 cdef struct Criterion:
-    int kind                    # one of GINI .. POISSON
-    int layout                  # LAYOUT_ONEHOT or LAYOUT_DENSE
+    int kind                    # one of GINI .. ABSOLUTE_ERROR
+    int layout                  # LAYOUT_ONEHOT, LAYOUT_DENSE or LAYOUT_MEDIAN
     intp_t n_outputs            # number of outputs
     intp_t n_stats              # length of a node's statistics vector
     intp_t stride               # slots per output in the statistics vector
     const intp_t* n_classes     # (n_outputs,) classes per output (ONEHOT)
     const intp_t* slots         # (n_samples, n_outputs) statistics slot of a sample
-    const float64_t* rows       # (n_samples, n_stats) weighted contributions (DENSE)
+    # rows: (n_samples, n_stats) weighted contributions (DENSE), or
+    # (n_samples, n_outputs) targets (MEDIAN)
+    const float64_t* rows
+    const intp_t* y_ranks       # (n_samples, n_outputs) rank of each target (MEDIAN)
     const float64_t* weights    # (n_samples,) sample weights
 
 
 cdef inline void crit_add(const Criterion* c, float64_t* stats,
                           intp_t i) noexcept nogil:
-    """Add sample ``i``'s contribution to ``stats``."""
+    """Add sample ``i``'s contribution to ``stats`` (not for LAYOUT_MEDIAN)."""
     cdef intp_t o, k
     cdef float64_t w
     cdef const float64_t* row
@@ -63,7 +74,7 @@ cdef inline void crit_add(const Criterion* c, float64_t* stats,
 
 cdef inline void crit_sub(const Criterion* c, float64_t* stats,
                           intp_t i) noexcept nogil:
-    """Remove sample ``i``'s contribution from ``stats``."""
+    """Remove sample ``i``'s contribution from ``stats`` (not for LAYOUT_MEDIAN)."""
     cdef intp_t o, k
     cdef float64_t w
     cdef const float64_t* row
@@ -123,8 +134,14 @@ cdef inline float64_t _moment_impurity(const Criterion* c, const float64_t* s,
 cdef inline float64_t crit_impurity(const Criterion* c, const float64_t* stats,
                                     float64_t wn) noexcept nogil:
     """Impurity of a node with statistics ``stats`` and weighted count ``wn``."""
+    cdef intp_t o
+    cdef float64_t loss = 0.0
     if c.layout == LAYOUT_ONEHOT:
         return _class_impurity(c, stats, wn)
+    if c.layout == LAYOUT_MEDIAN:
+        for o in range(c.n_outputs):
+            loss += stats[2 * o + 1]
+        return loss / (wn * c.n_outputs)
     return _moment_impurity(c, stats, wn)
 
 
@@ -205,9 +222,13 @@ cdef inline float64_t crit_improvement(
 
 cdef inline void crit_value(const Criterion* c, const float64_t* stats,
                             float64_t wn, float64_t* out) noexcept nogil:
-    """Node value: class fractions (``stride`` per output) or output means."""
+    """Node value: class fractions (``stride`` per output), output means or
+    medians."""
     cdef intp_t o, k
-    if c.layout == LAYOUT_ONEHOT:
+    if c.layout == LAYOUT_MEDIAN:
+        for o in range(c.n_outputs):
+            out[o] = stats[2 * o]
+    elif c.layout == LAYOUT_ONEHOT:
         for o in range(c.n_outputs):
             for k in range(c.n_classes[o]):
                 out[o * c.stride + k] = stats[o * c.stride + k] / wn
@@ -225,3 +246,4 @@ cdef class CriterionSource:
     cdef const intp_t[:, ::1] slots_mv      # statistics slot per sample and output
     cdef const float64_t[:, ::1] rows_mv    # weighted dense contributions
     cdef const float64_t[::1] weights_mv    # sample weights
+    cdef const intp_t[:, ::1] ranks_mv      # target ranks per output (MEDIAN)

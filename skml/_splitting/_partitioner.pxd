@@ -6,6 +6,8 @@ from skml.utils._typedefs cimport float32_t, float64_t, intp_t, uint32_t
 
 from libc.stdint cimport uint64_t
 
+cdef uint64_t* sort_keys(uint64_t* keys, uint64_t* scratch, intp_t n) noexcept nogil
+
 cdef intp_t sort_by_feature(
     const float32_t* column, intp_t* samples, float32_t* values,
     uint64_t* keys, uint64_t* scratch, intp_t n,

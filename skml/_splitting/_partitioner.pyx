@@ -85,6 +85,17 @@ cdef uint64_t* _radix_sort(uint64_t* a, uint64_t* b, intp_t n) noexcept nogil:
     return a
 
 
+cdef uint64_t* sort_keys(uint64_t* keys, uint64_t* scratch, intp_t n) noexcept nogil:
+    """Sort ``keys[:n]`` by their high 32 bits; ``scratch`` holds ``n`` keys.
+
+    Returns the buffer that holds the result (``keys`` or ``scratch``).
+    """
+    if n < INSERTION_LIMIT:
+        _insertion_sort(keys, n)
+        return keys
+    return _radix_sort(keys, scratch, n)
+
+
 cdef intp_t sort_by_feature(
     const float32_t* column, intp_t* samples, float32_t* values,
     uint64_t* keys, uint64_t* scratch, intp_t n,
@@ -123,10 +134,7 @@ cdef intp_t sort_by_feature(
         for j in range(n):
             keys[j] = (((<uint64_t> _float_key(column[samples[j]])) << 32)
                        | <uint64_t> samples[j])
-    if n < INSERTION_LIMIT:
-        _insertion_sort(keys, n)
-    else:
-        out = _radix_sort(keys, scratch, n)
+    out = sort_keys(keys, scratch, n)
     for j in range(n):
         k = out[j]
         samples[j] = <intp_t> (k & 0xFFFFFFFFu)

@@ -66,6 +66,20 @@ cdef class Splitter:
     cdef float64_t[::1] left            # statistics left of a candidate
     cdef float64_t[::1] right           # scratch for right statistics
     cdef float64_t[::1] missing         # statistics of the missing samples
+    # The absolute error only (see _median.pxd):
+    cdef bint median                    # the criterion is the absolute error
+    cdef intp_t ranked_start            # node whose targets are ranked...
+    cdef intp_t ranked_end              # ...(samples[ranked_start:ranked_end])
+    cdef intp_t[::1] node_rank          # (n_rows * n_outputs) rank in its node
+    cdef intp_t[::1] rank_order         # (n_outputs * n) sample at each rank
+    cdef float64_t[::1] rank_y          # (n_outputs * n) target at each rank
+    cdef float64_t[::1] rank_w          # (n_outputs * n) weight at each rank
+    cdef signed char[::1] member        # (n_rows,) side of a sample in a split
+    cdef float64_t[::1] fen_w           # (n + 1,) Fenwick tree of weights...
+    cdef float64_t[::1] fen_wy          # ...and of weighted targets
+    cdef float64_t[::1] prefix_w        # (n + 1,) weight of each prefix
+    cdef float64_t[::1] prefix_loss     # (n + 1,) loss of each prefix
+    cdef float64_t[::1] suffix_loss     # (n + 1,) loss of each suffix
 
     cdef void node_stats(self, intp_t start, intp_t end, float64_t* stats,
                          float64_t* wn) noexcept nogil
@@ -73,6 +87,11 @@ cdef class Splitter:
                          const float64_t* parent, float64_t wn,
                          float64_t impurity, intp_t* n_constant_features,
                          SplitRecord* split) noexcept nogil
+    cdef void _rank_node(self, intp_t start, intp_t end) noexcept nogil
+    cdef void _median_sweep(self, intp_t start, intp_t end) noexcept nogil
+    cdef void _median_children(self, intp_t start, intp_t pos, intp_t end,
+                               float64_t* loss_left, float64_t* loss_right,
+                               float64_t* wl) noexcept nogil
     cdef void _move_left(self, intp_t start, intp_t end, intp_t pos,
                          intp_t new_pos, const float64_t* parent, float64_t wn,
                          float64_t* wl) noexcept nogil

@@ -10,6 +10,10 @@ sorts the node by each drawn feature and sweeps the sorted samples, adding each
 one's contribution to the left statistics (the right ones are parent - left).
 With missing values it sweeps twice: missing values on the right, then on the
 left. The random splitter draws one threshold per feature.
+
+The absolute error has no additive statistics: its sweep reads the losses of
+every prefix and suffix of the sorted node from a Fenwick tree over the node's
+target ranks, and its children are scored from those ranks (_median.pxd).
 """
 
 import numpy as np
@@ -18,6 +22,7 @@ from libc.math cimport INFINITY
 from libc.string cimport memcpy, memmove, memset
 
 from skml._splitting._criterion cimport (
+    LAYOUT_MEDIAN,
     Criterion,
     CriterionSource,
     crit_add,
@@ -26,10 +31,18 @@ from skml._splitting._criterion cimport (
     crit_improvement,
     crit_proxy,
 )
+from skml._splitting._median cimport (
+    fenwick_add,
+    fenwick_clear,
+    fenwick_lower_median,
+    highest_power_of_two,
+    subset_median_loss,
+)
 from skml._splitting._partitioner cimport (
     gather_min_max,
     partition_samples,
     sort_by_feature,
+    sort_keys,
 )
 from skml.utils._typedefs cimport float32_t, float64_t, intp_t, uint32_t
 
@@ -105,18 +118,150 @@ cdef class Splitter:
         self.left = np.zeros(max(source.c.n_stats, 1))
         self.right = np.zeros(max(source.c.n_stats, 1))
         self.missing = np.zeros(max(source.c.n_stats, 1))
+        self.median = source.c.layout == LAYOUT_MEDIAN
+        self.ranked_start = -1
+        self.ranked_end = -1
+        if self.median:
+            n_rows = source.weights_mv.shape[0]
+            n_out = source.c.n_outputs
+            self.node_rank = np.empty(n_rows * n_out, dtype=np.intp)
+            self.rank_order = np.empty(n * n_out, dtype=np.intp)
+            self.rank_y = np.empty(n * n_out)
+            self.rank_w = np.empty(n * n_out)
+            self.member = np.zeros(n_rows, dtype=np.int8)
+            self.fen_w = np.zeros(n + 1)
+            self.fen_wy = np.zeros(n + 1)
+            self.prefix_w = np.zeros(n + 1)
+            self.prefix_loss = np.zeros(n + 1)
+            self.suffix_loss = np.zeros(n + 1)
 
     cdef void node_stats(self, intp_t start, intp_t end, float64_t* stats,
                          float64_t* wn) noexcept nogil:
         """Statistics and weighted count of ``samples[start:end]``."""
-        cdef intp_t p, i
+        cdef intp_t p, i, o, n = self.n_samples
         cdef float64_t w = 0.0
+        if self.median:
+            self._rank_node(start, end)
+            for o in range(self.crit.n_outputs):
+                subset_median_loss(&self.rank_order[o * n], &self.rank_y[o * n],
+                                   &self.rank_w[o * n], NULL, 0, end - start,
+                                   &stats[2 * o], &stats[2 * o + 1])
+            for p in range(start, end):
+                w += self.crit.weights[self.samples[p]]
+            wn[0] = w
+            return
         memset(stats, 0, self.crit.n_stats * sizeof(float64_t))
         for p in range(start, end):
             i = self.samples[p]
             crit_add(self.crit, stats, i)
             w += self.crit.weights[i]
         wn[0] = w
+
+    cdef void _rank_node(self, intp_t start, intp_t end) noexcept nogil:
+        # Rank the targets of samples[start:end], output by output.
+        cdef const Criterion* c = self.crit
+        cdef intp_t n_out = c.n_outputs, n = self.n_samples, m = end - start
+        cdef intp_t o, q, r, i
+        cdef uint64_t* out
+        for o in range(n_out):
+            for q in range(m):
+                i = self.samples[start + q]
+                self.keys[q] = ((<uint64_t> c.y_ranks[i * n_out + o]) << 32
+                                | <uint64_t> i)
+            out = sort_keys(&self.keys[0], &self.scratch[0], m)
+            for r in range(m):
+                i = <intp_t> (out[r] & 0xFFFFFFFFu)
+                self.node_rank[i * n_out + o] = r
+                self.rank_order[o * n + r] = i
+                self.rank_y[o * n + r] = c.rows[i * n_out + o]
+                self.rank_w[o * n + r] = c.weights[i]
+        self.ranked_start = start
+        self.ranked_end = end
+
+    cdef void _median_sweep(self, intp_t start, intp_t end) noexcept nogil:
+        # Losses of every prefix samples[start:start + k] and suffix
+        # samples[start + k:end] of the node in its current order, summed over
+        # outputs, and the weight of every prefix.
+        cdef const Criterion* c = self.crit
+        cdef intp_t n_out = c.n_outputs, n = self.n_samples, m = end - start
+        cdef intp_t top = highest_power_of_two(m), o, k, i, r, lo
+        cdef float64_t* fw = &self.fen_w[0]
+        cdef float64_t* fwy = &self.fen_wy[0]
+        cdef const float64_t* ys
+        cdef float64_t w, wy, total, total_y, below, below_y
+        memset(&self.prefix_loss[0], 0, (m + 1) * sizeof(float64_t))
+        memset(&self.suffix_loss[0], 0, (m + 1) * sizeof(float64_t))
+        self.prefix_w[0] = 0.0
+        for k in range(m):
+            self.prefix_w[k + 1] = self.prefix_w[k] + c.weights[self.samples[start + k]]
+        for o in range(n_out):
+            ys = &self.rank_y[o * n]
+            # Forward: prefix losses.
+            fenwick_clear(fw, fwy, m)
+            total = 0.0
+            total_y = 0.0
+            for k in range(m):
+                i = self.samples[start + k]
+                r = self.node_rank[i * n_out + o]
+                w = c.weights[i]
+                wy = w * ys[r]
+                fenwick_add(fw, fwy, m, r, w, wy)
+                total += w
+                total_y += wy
+                lo = fenwick_lower_median(fw, fwy, m, top, 0.5 * total, &below,
+                                          &below_y)
+                if lo >= m:
+                    lo = m - 1
+                self.prefix_loss[k + 1] += (ys[lo] * (2.0 * below - total)
+                                            + total_y - 2.0 * below_y)
+            # Backward: suffix losses.
+            fenwick_clear(fw, fwy, m)
+            total = 0.0
+            total_y = 0.0
+            for k in range(m - 1, -1, -1):
+                i = self.samples[start + k]
+                r = self.node_rank[i * n_out + o]
+                w = c.weights[i]
+                wy = w * ys[r]
+                fenwick_add(fw, fwy, m, r, w, wy)
+                total += w
+                total_y += wy
+                lo = fenwick_lower_median(fw, fwy, m, top, 0.5 * total, &below,
+                                          &below_y)
+                if lo >= m:
+                    lo = m - 1
+                self.suffix_loss[k] += (ys[lo] * (2.0 * below - total)
+                                        + total_y - 2.0 * below_y)
+
+    cdef void _median_children(self, intp_t start, intp_t pos, intp_t end,
+                               float64_t* loss_left, float64_t* loss_right,
+                               float64_t* wl) noexcept nogil:
+        # Losses (summed over outputs) of samples[start:pos] and
+        # samples[pos:end], and the weight of the left one.
+        cdef const Criterion* c = self.crit
+        cdef intp_t n = self.n_samples, m = end - start, o, p, i
+        cdef float64_t w = 0.0, med, loss
+        if self.ranked_start != start or self.ranked_end != end:
+            self._rank_node(start, end)
+        for p in range(start, end):
+            i = self.samples[p]
+            if p < pos:
+                self.member[i] = 1
+                w += c.weights[i]
+            else:
+                self.member[i] = 0
+        loss_left[0] = 0.0
+        loss_right[0] = 0.0
+        for o in range(c.n_outputs):
+            subset_median_loss(&self.rank_order[o * n], &self.rank_y[o * n],
+                               &self.rank_w[o * n], &self.member[0], 1, m, &med,
+                               &loss)
+            loss_left[0] += loss
+            subset_median_loss(&self.rank_order[o * n], &self.rank_y[o * n],
+                               &self.rank_w[o * n], &self.member[0], 0, m, &med,
+                               &loss)
+            loss_right[0] += loss
+        wl[0] = w
 
     cdef void node_split(self, intp_t start, intp_t end,
                          const float64_t* parent, float64_t wn,
@@ -139,7 +284,10 @@ cdef class Splitter:
         cdef bint constant
         cdef SplitRecord best
         cdef float64_t* left = &self.left[0]
+        cdef float64_t loss_left, loss_right
         _init_split(&best, end)
+        if self.median and (self.ranked_start != start or self.ranked_end != end):
+            self._rank_node(start, end)
 
         while (f_i > n_total_constants and
                (n_visited < self.max_features or
@@ -192,11 +340,17 @@ cdef class Splitter:
                                       end - start, best.threshold,
                                       best.missing_go_to_left)
                 best.pos = start + p
-            memset(left, 0, c.n_stats * sizeof(float64_t))
-            wl = 0.0
-            self._move_left(start, end, start, best.pos, parent, wn, &wl)
-            crit_children_impurity(c, parent, left, &self.right[0], wn, wl,
-                                   &best.impurity_left, &best.impurity_right)
+            if self.median:
+                self._median_children(start, best.pos, end, &loss_left,
+                                      &loss_right, &wl)
+                best.impurity_left = loss_left / (wl * c.n_outputs)
+                best.impurity_right = loss_right / ((wn - wl) * c.n_outputs)
+            else:
+                memset(left, 0, c.n_stats * sizeof(float64_t))
+                wl = 0.0
+                self._move_left(start, end, start, best.pos, parent, wn, &wl)
+                crit_children_impurity(c, parent, left, &self.right[0], wn, wl,
+                                       &best.impurity_left, &best.impurity_right)
             best.improvement = crit_improvement(
                 c, parent, left, wn, wl, self.weighted_n_samples, impurity,
                 best.impurity_left, best.impurity_right)
@@ -249,7 +403,7 @@ cdef class Splitter:
         cdef float64_t mwl = self.min_weight_leaf
         cdef float64_t wl, proxy
         cdef intp_t p, p_prev, pos, n_left, n_right
-        cdef bint missing_go_to_left
+        cdef bint missing_go_to_left, median = self.median
         for missing_go_to_left in range(2 if n_missing else 1):
             if missing_go_to_left:
                 _rotate(<char*> &self.samples[0], start, end, end - start - n_missing,
@@ -259,6 +413,8 @@ cdef class Splitter:
                 end_nm = end
             else:
                 end_nm = end - n_missing
+            if median:
+                self._median_sweep(start, end)
             memset(left, 0, c.n_stats * sizeof(float64_t))
             wl = 0.0
             pos = start
@@ -280,11 +436,17 @@ cdef class Splitter:
                     continue
                 if n_right < msl:
                     break
-                self._move_left(start, end, pos, p, parent, wn, &wl)
-                pos = p
+                if median:
+                    wl = self.prefix_w[p - start]
+                else:
+                    self._move_left(start, end, pos, p, parent, wn, &wl)
+                    pos = p
                 if wl < mwl or wn - wl < mwl:
                     continue
-                proxy = crit_proxy(c, parent, left, right, wn, wl)
+                if median:
+                    proxy = -(self.prefix_loss[p - start] + self.suffix_loss[p - start])
+                else:
+                    proxy = crit_proxy(c, parent, left, right, wn, wl)
                 if proxy > best_proxy[0]:
                     best_proxy[0] = proxy
                     best.feature = feature
@@ -305,7 +467,7 @@ cdef class Splitter:
                       float64_t* best_proxy, SplitRecord* best) noexcept nogil:
         # One uniformly drawn threshold of one feature.
         cdef const Criterion* c = self.crit
-        cdef float64_t threshold, wl, proxy
+        cdef float64_t threshold, wl, proxy, loss_left, loss_right
         cdef bint missing_go_to_left = 0
         cdef intp_t n_left, n_right
         threshold = rand_uniform(vmin, vmax, &self.rand_state)
@@ -318,12 +480,17 @@ cdef class Splitter:
         n_right = end - start - n_left
         if n_left < self.min_samples_leaf or n_right < self.min_samples_leaf:
             return
-        memset(&self.left[0], 0, c.n_stats * sizeof(float64_t))
-        wl = 0.0
-        self._move_left(start, end, start, start + n_left, parent, wn, &wl)
+        if self.median:
+            self._median_children(start, start + n_left, end, &loss_left,
+                                  &loss_right, &wl)
+            proxy = -(loss_left + loss_right)
+        else:
+            memset(&self.left[0], 0, c.n_stats * sizeof(float64_t))
+            wl = 0.0
+            self._move_left(start, end, start, start + n_left, parent, wn, &wl)
+            proxy = crit_proxy(c, parent, &self.left[0], &self.right[0], wn, wl)
         if wl < self.min_weight_leaf or wn - wl < self.min_weight_leaf:
             return
-        proxy = crit_proxy(c, parent, &self.left[0], &self.right[0], wn, wl)
         if proxy > best_proxy[0]:
             best_proxy[0] = proxy
             best.feature = feature

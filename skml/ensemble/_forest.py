@@ -290,6 +290,11 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
                     )
         if sample_weight is not None and not np.sum(sample_weight) > 0:
             raise ValueError("The sample weights sum to zero; nothing to fit.")
+        if self.criterion == "absolute_error" and self._splitter() == "hist":
+            raise ValueError(
+                "criterion='absolute_error' needs exact target order within a "
+                "node; use splitter='best', not 'hist'."
+            )
         if not self.bootstrap and self.max_samples is not None:
             raise ValueError(
                 "`max_sample` cannot be set if `bootstrap=False`. Either switch to "
@@ -637,5 +642,7 @@ _CLASSIFIER_CONSTRAINTS = {
     ],
 }
 _REGRESSOR_CONSTRAINTS = {
-    "criterion": [StrOptions({"squared_error", "friedman_mse", "poisson"})],
+    "criterion": [
+        StrOptions({"squared_error", "friedman_mse", "poisson", "absolute_error"})
+    ],
 }
