@@ -18,6 +18,33 @@ def _single_thread():
         yield
 
 
+def _reference_kneedle(k_values, inertias):
+    """The documented rule: the k whose point lies farthest from the chord
+    joining the first and last points, both axes rescaled to [0, 1]."""
+    k = np.asarray(k_values, dtype=float)
+    y = np.asarray(inertias, dtype=float)
+    if len(k) < 3 or y.max() == y.min():
+        return None
+    x = (k - k[0]) / (k[-1] - k[0])
+    y = (y - y.min()) / (y.max() - y.min())
+    # Euclidean distance from (x, y) to the line through the end points.
+    p0, p1 = np.array([x[0], y[0]]), np.array([x[-1], y[-1]])
+    direction = (p1 - p0) / np.linalg.norm(p1 - p0)
+    offsets = np.column_stack([x, y]) - p0
+    distance = np.abs(offsets[:, 0] * direction[1] - offsets[:, 1] * direction[0])
+    return int(k_values[np.argmax(distance)])
+
+
+def test_reference_kneedle_agrees_with_the_hand_computed_cases():
+    for k, y, expected in [
+        ([1, 2, 3, 4, 5], [100.0, 40.0, 15.0, 12.0, 10.0], 3),
+        ([2, 4, 6], [10.0, 2.0, 1.0], 4),
+        ([1, 2], [3.0, 1.0], None),
+        ([1, 2, 3], [1.0, 1.0, 1.0], None),
+    ]:
+        assert _reference_kneedle(k, y) == expected
+
+
 @pytest.mark.parametrize("algorithm", ["lloyd", "elkan"])
 def test_elbow_curve_matches_a_loop_of_fits(algorithm, global_random_seed):
     X, _ = make_blobs(n_samples=400, centers=4, random_state=global_random_seed)
@@ -37,7 +64,7 @@ def test_elbow_curve_matches_a_loop_of_fits(algorithm, global_random_seed):
     ]
     assert_array_equal(result.k_values, np.arange(1, 8))
     assert_allclose(result.inertias, expected, rtol=1e-12)
-    assert result.elbow == _kneedle(result.k_values, result.inertias)
+    assert result.elbow == _reference_kneedle(np.arange(1, 8), expected)
 
 
 def test_kneedle_rule():

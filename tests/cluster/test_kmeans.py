@@ -16,6 +16,7 @@ from threadpoolctl import threadpool_limits
 
 from skml.cluster import KMeans
 from skml.cluster._engine import _Workspace, is_same_clustering
+from skml.utils._openmp import effective_n_threads
 
 ALGORITHMS = ["lloyd", "elkan"]
 DTYPES = [np.float64, np.float32]
@@ -62,7 +63,8 @@ def test_kmeans_matches_sklearn_from_same_init(
     theirs = sk_cluster.KMeans(**params).fit(X, sample_weight=weight)
     assert_array_equal(ours.labels_, theirs.labels_)
     assert ours.n_iter_ == theirs.n_iter_
-    assert_allclose(ours.inertia_, theirs.inertia_, rtol=1e-4)
+    rtol = 1e-10 if dtype == np.float64 else 1e-4
+    assert_allclose(ours.inertia_, theirs.inertia_, rtol=rtol)
     atol = 1e-10 if dtype == np.float64 else 1e-4
     assert_allclose(ours.cluster_centers_, theirs.cluster_centers_, atol=atol)
     assert ours.cluster_centers_.dtype == dtype
@@ -85,8 +87,11 @@ def test_kmeans_lloyd_and_elkan_agree(global_random_seed):
     init = _init(X, 7, global_random_seed)
     lloyd = KMeans(7, init=init, algorithm="lloyd").fit(X)
     elkan = KMeans(7, init=init, algorithm="elkan").fit(X)
-    assert_array_equal(lloyd.labels_, elkan.labels_)
-    assert lloyd.n_iter_ == elkan.n_iter_
+    ref = sk_cluster.KMeans(7, init=init, algorithm="lloyd").fit(X)
+    for model in (lloyd, elkan):
+        assert_array_equal(model.labels_, ref.labels_)
+        assert model.n_iter_ == ref.n_iter_
+        assert_allclose(model.cluster_centers_, ref.cluster_centers_, atol=1e-10)
     assert_allclose(lloyd.cluster_centers_, elkan.cluster_centers_, atol=1e-12)
 
 
@@ -140,8 +145,10 @@ def test_kmeans_plusplus_n_local_trials(n_clusters, monkeypatch):
 
 def test_kmeans_n_init_auto_follows_sklearn():
     X = _data(0, n_samples=200)
-    assert KMeans(3, random_state=0).fit(X)._n_init == 1
-    assert KMeans(3, init="random", random_state=0).fit(X)._n_init == 10
+    for init, expected in (("k-means++", 1), ("random", 10)):
+        ref = sk_cluster.KMeans(3, init=init, random_state=0).fit(X)
+        assert ref._n_init == expected
+        assert KMeans(3, init=init, random_state=0).fit(X)._n_init == expected
     init = _init(X, 3, 0)
     assert KMeans(3, init=init).fit(X)._n_init == 1
     with pytest.warns(RuntimeWarning, match="performing only one init"):
@@ -157,8 +164,9 @@ def test_kmeans_callable_init(global_random_seed):
         return X[:n_clusters] * 1.0
 
     ours = KMeans(4, init=init, n_init=2, random_state=0).fit(X)
+    assert calls == [4, 4]  # once per init, with n_clusters
     theirs = sk_cluster.KMeans(4, init=init, n_init=2, random_state=0).fit(X)
-    assert calls[:2] == [4, 4]
+    assert calls == [4, 4] * 2
     assert_array_equal(ours.labels_, theirs.labels_)
     assert_allclose(ours.inertia_, theirs.inertia_, rtol=1e-10)
 
@@ -186,6 +194,8 @@ def test_kmeans_duplicate_points_warn():
 
 def test_kmeans_thread_count_invariant(global_random_seed):
     # Groups and their reduction order depend on the shape only.
+    if effective_n_threads(-1) < 2:
+        pytest.skip("needs 2 CPUs: with one, both runs are serial")
     X = _data(global_random_seed, n_samples=1_500, n_features=8)
     init = _init(X, 9, global_random_seed)
     results = []
@@ -193,6 +203,7 @@ def test_kmeans_thread_count_invariant(global_random_seed):
         with threadpool_limits(limits=n_threads, user_api="openmp"):
             for algorithm in ALGORITHMS:
                 model = KMeans(9, init=init, algorithm=algorithm).fit(X)
+                assert model._n_threads == n_threads  # else nothing is compared
                 results.append((model.labels_, model.cluster_centers_, model.inertia_))
     for labels, _, _ in results[1:]:
         assert_array_equal(labels, results[0][0])
@@ -225,10 +236,20 @@ def test_kmeans_transform_predict_score_closed_form(dtype, global_random_seed):
     weight = rng.uniform(0, 2, X_new.shape[0])
     expected = -(weight * distances.min(axis=1) ** 2).sum()
     assert model.score(X_new, sample_weight=weight) == pytest.approx(expected, rel=rtol)
-    assert_allclose(model.fit_transform(X), model.transform(X), rtol=1e-6)
-    assert_array_equal(model.fit_predict(X), model.labels_)
-    assert_array_equal(model.predict(X), model.labels_)
-    assert model.score(X) == pytest.approx(-model.inertia_, rel=1e-6)
+    # On the training data, against the same closed forms at the fitted centers.
+    transformed = model.fit_transform(X)
+    centers = model.cluster_centers_.astype(np.float64)
+    distances = np.sqrt(((X[:, None, :] - centers[None]) ** 2).sum(-1))
+    assert_allclose(transformed, distances, rtol=rtol, atol=rtol)
+    labels = model.fit_predict(X)
+    centers = model.cluster_centers_.astype(np.float64)
+    distances = np.sqrt(((X[:, None, :] - centers[None]) ** 2).sum(-1))
+    assert_array_equal(labels, distances.argmin(axis=1))
+    assert_array_equal(model.labels_, distances.argmin(axis=1))
+    assert_array_equal(model.predict(X), distances.argmin(axis=1))
+    inertia = (distances.min(axis=1) ** 2).sum()
+    assert model.inertia_ == pytest.approx(inertia, rel=rtol)
+    assert model.score(X) == pytest.approx(-inertia, rel=rtol)
 
 
 def test_kmeans_integer_weights_equal_repetition(global_random_seed):
@@ -263,8 +284,11 @@ def test_kmeans_weights_equal_repetition_any_order(init, global_random_seed):
 def test_kmeans_copy_x_false_restores_data(global_random_seed):
     X = _data(global_random_seed)
     X_before = X.copy()
-    KMeans(3, random_state=0, copy_x=False).fit(X)
+    no_copy = KMeans(3, random_state=0, copy_x=False).fit(X)
     assert_allclose(X, X_before, atol=1e-12)
+    copied = KMeans(3, random_state=0).fit(X_before)
+    assert_array_equal(no_copy.labels_, copied.labels_)
+    assert_allclose(no_copy.cluster_centers_, copied.cluster_centers_, atol=1e-12)
 
 
 def test_kmeans_tol_zero_and_max_iter(global_random_seed):
@@ -376,16 +400,19 @@ def test_kmeans_sparse_matches_sklearn_and_dense(dtype, weighted, global_random_
     assert_array_equal(ours.labels_, theirs.labels_)
     assert_array_equal(ours.labels_, dense.labels_)
     assert ours.n_iter_ == theirs.n_iter_
-    assert_allclose(ours.inertia_, theirs.inertia_, rtol=1e-4)
-    atol = 1e-10 if dtype == np.float64 else 1e-4
-    assert_allclose(ours.cluster_centers_, theirs.cluster_centers_, atol=atol)
+    tol = 1e-10 if dtype == np.float64 else 1e-4
+    assert_allclose(ours.inertia_, theirs.inertia_, rtol=tol)
+    assert_allclose(ours.cluster_centers_, theirs.cluster_centers_, atol=tol)
     assert ours.cluster_centers_.dtype == dtype
     X_new = _sparse_data(global_random_seed + 1, dtype)
+    assert_array_equal(ours.predict(X_new), theirs.predict(X_new))
     assert_array_equal(ours.predict(X_new), dense.predict(X_new.toarray()))
+    assert_allclose(ours.transform(X_new), theirs.transform(X_new), rtol=tol, atol=tol)
     assert_allclose(
-        ours.transform(X_new), dense.transform(X_new.toarray()), rtol=1e-4, atol=1e-4
+        ours.transform(X_new), dense.transform(X_new.toarray()), rtol=tol, atol=tol
     )
-    assert ours.score(X_new) == pytest.approx(dense.score(X_new.toarray()), rel=1e-4)
+    assert ours.score(X_new) == pytest.approx(theirs.score(X_new), rel=tol)
+    assert ours.score(X_new) == pytest.approx(dense.score(X_new.toarray()), rel=tol)
 
 
 def test_kmeans_sparse_kmeans_plusplus_matches_dense(global_random_seed):

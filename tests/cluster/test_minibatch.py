@@ -20,6 +20,29 @@ def _single_thread():
         yield
 
 
+def _sq_distances(X, centers):
+    X, centers = np.asarray(X, np.float64), np.asarray(centers, np.float64)
+    return ((X[:, None, :] - centers[None]) ** 2).sum(-1)
+
+
+def _reference_minibatch_steps(batches, centers):
+    """Brute-force mini-batch k-means without reassignment (unit weights).
+
+    Each step assigns the batch to the current centers, then moves each center
+    to the running mean of every sample ever assigned to it.
+    """
+    centers = np.array(centers, dtype=np.float64)
+    counts = np.zeros(len(centers))
+    for batch in batches:
+        labels = _sq_distances(batch, centers).argmin(axis=1)
+        for j in np.unique(labels):
+            members = batch[labels == j]
+            total = counts[j] + len(members)
+            centers[j] = (centers[j] * counts[j] + members.sum(axis=0)) / total
+            counts[j] = total
+    return centers, counts
+
+
 def _blobs(seed, n_samples=3000):
     X, _ = make_blobs(
         n_samples=n_samples,
@@ -47,8 +70,13 @@ def test_minibatch_inertia_close_to_sklearn(dtype, global_random_seed):
     assert ours.inertia_ <= 1.05 * full.inertia_
     assert ours.n_steps_ >= 1
     assert ours.n_iter_ == int(np.ceil(ours.n_steps_ * 256 / X.shape[0]))
-    assert_array_equal(ours.labels_, ours.predict(X))
-    assert ours.inertia_ == pytest.approx(-ours.score(X), rel=1e-5)
+    # labels_, predict, inertia_ and score against closed forms at the centers.
+    sq_dist = _sq_distances(X, ours.cluster_centers_)
+    rtol = 1e-10 if dtype == np.float64 else 1e-5
+    assert_array_equal(ours.labels_, sq_dist.argmin(axis=1))
+    assert_array_equal(ours.predict(X), sq_dist.argmin(axis=1))
+    assert ours.inertia_ == pytest.approx(sq_dist.min(axis=1).sum(), rel=rtol)
+    assert ours.score(X) == pytest.approx(-sq_dist.min(axis=1).sum(), rel=rtol)
 
 
 def test_minibatch_deterministic(global_random_seed):
@@ -78,12 +106,29 @@ def test_minibatch_partial_fit_semantics(global_random_seed):
                 model.cluster_centers_[j], first[labels == j].mean(axis=0), atol=1e-10
             )
     assert_allclose(model._counts.sum(), first.shape[0])
-    assert_array_equal(model.labels_, model.predict(first))
+    assert_array_equal(
+        model.labels_, _sq_distances(first, model.cluster_centers_).argmin(axis=1)
+    )
     for batch in batches[1:]:
         model.partial_fit(batch)
     assert model.n_steps_ == 10
-    assert_allclose(model._counts.sum(), X.shape[0])
-    assert_array_equal(model.labels_, model.predict(batches[-1]))
+    # Every step, against a brute-force reference and scikit-learn (which is
+    # deterministic here: explicit init, no reassignment).
+    centers, counts = _reference_minibatch_steps(batches, init)
+    assert_allclose(model.cluster_centers_, centers, rtol=1e-10, atol=1e-10)
+    assert_allclose(model._counts, counts)
+    ref = sk_cluster.MiniBatchKMeans(
+        5, init=init, reassignment_ratio=0.0, random_state=global_random_seed
+    )
+    for batch in batches:
+        ref.partial_fit(batch)
+    assert_allclose(
+        model.cluster_centers_, ref.cluster_centers_, rtol=1e-10, atol=1e-10
+    )
+    assert_array_equal(
+        model.labels_, _sq_distances(batches[-1], centers).argmin(axis=1)
+    )
+    assert_array_equal(model.labels_, ref.labels_)
 
 
 def test_minibatch_partial_fit_matches_running_mean():
@@ -111,7 +156,7 @@ def test_minibatch_weights_equal_repetition(global_random_seed):
     weighted = MiniBatchKMeans(4, random_state=0).fit(
         X[perm], sample_weight=weight[perm]
     )
-    assert_allclose(weighted.predict(X), repeated.predict(X))
+    assert_array_equal(weighted.predict(X), repeated.predict(X))
     assert_allclose(weighted.transform(X), repeated.transform(X), atol=1e-10)
 
 
@@ -119,7 +164,14 @@ def test_minibatch_compute_labels_false(global_random_seed):
     X = _blobs(global_random_seed, n_samples=1000)
     model = MiniBatchKMeans(5, compute_labels=False, random_state=0).fit(X)
     assert not hasattr(model, "labels_")
-    assert model.inertia_ > 0
+    # compute_labels only decides what is computed after the fit.
+    labelled = MiniBatchKMeans(5, random_state=0).fit(X)
+    assert_array_equal(model.cluster_centers_, labelled.cluster_centers_)
+    # inertia_ is then the running (EWA) estimate; a batch as large as the data
+    # (1024 >= 1000) is the data, and after convergence the estimate is the
+    # inertia at the final centers.
+    inertia = _sq_distances(X, model.cluster_centers_).min(axis=1).sum()
+    assert model.inertia_ == pytest.approx(inertia, rel=1e-9)
 
 
 def test_minibatch_reassigns_empty_centers():
@@ -127,7 +179,11 @@ def test_minibatch_reassigns_empty_centers():
     X = _blobs(0, n_samples=500)
     init = np.vstack([X[:4], [[1e4, 1e4, 1e4, 1e4]]])
     model = MiniBatchKMeans(5, init=init, batch_size=100, random_state=0).fit(X)
-    assert np.abs(model.cluster_centers_).max() < 100
+    ref = sk_cluster.MiniBatchKMeans(5, init=init, batch_size=100, random_state=0)
+    for fitted in (ref.fit(X), model):
+        assert np.abs(fitted.cluster_centers_).max() < 100
+        # No center is left empty: each one is the nearest for some sample.
+        assert_array_equal(np.unique(fitted.predict(X)), np.arange(5))
 
 
 def test_minibatch_rejects_bad_input():

@@ -18,6 +18,7 @@ from sklearn import neighbors as sk_neighbors
 from threadpoolctl import threadpool_limits
 
 from skml.neighbors import BallTree, KDTree
+from skml.utils._openmp import effective_n_threads
 
 TREES = [KDTree, BallTree]
 METRICS = [
@@ -109,12 +110,14 @@ def test_tree_query_larger_data_matches_sklearn(tree_cls, global_random_seed):
 @pytest.mark.parametrize("tree_cls", TREES)
 def test_tree_query_return_distance_false(tree_cls, global_random_seed):
     X, Q = _data(global_random_seed)
+    D, order = _brute(Q, X, "euclidean", {})
     tree = tree_cls(X, leaf_size=5)
     ind = tree.query(Q, k=3, return_distance=False)
-    assert_array_equal(ind, tree.query(Q, k=3)[1])
+    assert_array_equal(ind, order[:, :3])
     # dualtree / breadth_first / sort_results are accepted; results are the same.
     dist, ind2 = tree.query(Q, k=3, dualtree=True, breadth_first=True)
-    assert_array_equal(ind2, ind)
+    assert_array_equal(ind2, order[:, :3])
+    assert_allclose(dist, np.take_along_axis(D, order[:, :3], axis=1))
     assert_array_equal(tree.query(Q, k=3, sort_results=False)[1], ind)
 
 
@@ -283,14 +286,22 @@ def test_tree_split_at_median_of_widest_dimension(
 @pytest.mark.parametrize("tree_cls", TREES)
 def test_tree_parallel_build_identical(tree_cls, global_random_seed):
     # Large enough (n_samples * n_features >= 2 ** 20) for a parallel build.
+    if effective_n_threads(-1) < 2:
+        pytest.skip("needs 2 CPUs: with one, both builds are serial")
     rng = np.random.default_rng(global_random_seed)
     X = rng.standard_normal((66_000, 16))
     with threadpool_limits(limits=1, user_api="openmp"):
+        assert effective_n_threads(None) == 1
         serial = tree_cls(X).get_arrays()
     with threadpool_limits(limits=2, user_api="openmp"):
+        assert effective_n_threads(None) == 2  # else this compares serial builds
         parallel = tree_cls(X).get_arrays()
     for a, b in zip(serial, parallel):
         assert_array_equal(a, b)
+    # And the same partition as scikit-learn's (serial) build.
+    sk_nodes = _sk_tree(tree_cls)(X).get_arrays()[2]
+    for field in ("idx_start", "idx_end", "is_leaf"):
+        assert_array_equal(parallel[2][field], sk_nodes[field])
 
 
 @pytest.mark.parametrize("tree_cls", TREES)

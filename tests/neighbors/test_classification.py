@@ -16,11 +16,6 @@ from skml.neighbors import KNeighborsClassifier
 ALGORITHMS = ["brute", "kd_tree", "ball_tree"]
 
 
-def _need_algorithm(algorithm):
-    if algorithm != "brute":
-        pytest.importorskip("skml.neighbors._binary_tree")
-
-
 def _inverse_square(dist):
     return 1.0 / (1.0 + dist**2)
 
@@ -52,8 +47,9 @@ def _compare(params, X_train, X_test, y_train, rtol=1e-9):
         ref_params["algorithm"] = "kd_tree"
     ref = sk_neighbors.KNeighborsClassifier(**ref_params).fit(X_train, y_train)
     assert_array_equal(ours.predict(X_test), ref.predict(X_test))
-    assert_allclose(ours.predict_proba(X_test), ref.predict_proba(X_test),
-                    rtol=rtol, atol=1e-15)
+    assert_allclose(
+        ours.predict_proba(X_test), ref.predict_proba(X_test), rtol=rtol, atol=1e-15
+    )
     assert_array_equal(ours.classes_, ref.classes_)
     return ours
 
@@ -61,7 +57,6 @@ def _compare(params, X_train, X_test, y_train, rtol=1e-9):
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 @pytest.mark.parametrize("weights", WEIGHTS)
 def test_classifier_matches_sklearn_on_iris(algorithm, weights, global_random_seed):
-    _need_algorithm(algorithm)
     X, y = load_iris(return_X_y=True)
     # Jitter breaks iris' many exact distance ties, which scikit-learn orders
     # arbitrarily while skml orders them by index.
@@ -86,9 +81,13 @@ def test_classifier_matches_sklearn_on_digits(weights, global_random_seed):
 def test_classifier_matches_sklearn_on_random_data(
     algorithm, weights, metric, global_random_seed
 ):
-    _need_algorithm(algorithm)
-    X, y = make_classification(n_samples=300, n_features=6, n_informative=4,
-                               n_classes=4, random_state=global_random_seed)
+    X, y = make_classification(
+        n_samples=300,
+        n_features=6,
+        n_informative=4,
+        n_classes=4,
+        random_state=global_random_seed,
+    )
     X_train, X_test, y_train = _split(X, y, global_random_seed)
     params = dict(n_neighbors=9, weights=weights, algorithm=algorithm, metric=metric)
     _compare(params, X_train, X_test, y_train)
@@ -96,9 +95,14 @@ def test_classifier_matches_sklearn_on_random_data(
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_classifier_string_labels_and_dtypes(dtype, global_random_seed):
-    X, y = make_classification(n_samples=120, n_features=4, n_informative=3,
-                               n_redundant=0, n_classes=3,
-                               random_state=global_random_seed)
+    X, y = make_classification(
+        n_samples=120,
+        n_features=4,
+        n_informative=3,
+        n_redundant=0,
+        n_classes=3,
+        random_state=global_random_seed,
+    )
     labels = np.array(["ant", "bee", "cat"])[y]
     rng = np.random.default_rng(global_random_seed)
     X = X.astype(dtype)
@@ -132,8 +136,9 @@ def test_classifier_distance_weights_exact_match():
     assert_array_equal(clf.predict([[0.0]]), [0])
     assert_allclose(clf.predict_proba([[0.0]]), [[1.0, 0.0]])
     ref = sk_neighbors.KNeighborsClassifier(n_neighbors=5, weights="distance")
-    assert_allclose(clf.predict_proba([[0.0], [0.5]]),
-                    ref.fit(X, y).predict_proba([[0.0], [0.5]]))
+    assert_allclose(
+        clf.predict_proba([[0.0], [0.5]]), ref.fit(X, y).predict_proba([[0.0], [0.5]])
+    )
 
 
 def test_classifier_zero_weights_error():
@@ -144,8 +149,9 @@ def test_classifier_zero_weights_error():
 
 
 def test_classifier_predict_none_excludes_self(global_random_seed):
-    X, y = make_classification(n_samples=80, n_features=4,
-                               random_state=global_random_seed)
+    X, y = make_classification(
+        n_samples=80, n_features=4, random_state=global_random_seed
+    )
     ours = KNeighborsClassifier(n_neighbors=3).fit(X, y)
     ref = sk_neighbors.KNeighborsClassifier(n_neighbors=3).fit(X, y)
     assert_array_equal(ours.predict(None), ref.predict(None))
@@ -159,20 +165,25 @@ def test_classifier_score_and_ties_go_to_first_class():
     assert_array_equal(clf.predict([[0.4]]), ["a"])
     assert clf.score(X, ["b", "a", "b", "a"]) == pytest.approx(
         sk_neighbors.KNeighborsClassifier(n_neighbors=2)
-        .fit(X, ["b", "a", "b", "a"]).score(X, ["b", "a", "b", "a"])
+        .fit(X, ["b", "a", "b", "a"])
+        .score(X, ["b", "a", "b", "a"])
     )
 
 
 def test_classifier_in_grid_search_and_pipeline(global_random_seed):
     X, y = load_iris(return_X_y=True)
     X = X + np.random.default_rng(global_random_seed).normal(0, 1e-3, X.shape)
-    grid = {"kneighborsclassifier__n_neighbors": [1, 5, 15],
-            "kneighborsclassifier__weights": ["uniform", "distance"]}
+    grid = {
+        "kneighborsclassifier__n_neighbors": [1, 5, 15],
+        "kneighborsclassifier__weights": ["uniform", "distance"],
+    }
     results = []
     for cls in (KNeighborsClassifier, sk_neighbors.KNeighborsClassifier):
         search = GridSearchCV(make_pipeline(StandardScaler(), cls()), grid, cv=3)
         results.append(search.fit(X, y))
     assert results[0].best_params_ == results[1].best_params_
-    assert_allclose(results[0].cv_results_["mean_test_score"],
-                    results[1].cv_results_["mean_test_score"])
+    assert_allclose(
+        results[0].cv_results_["mean_test_score"],
+        results[1].cv_results_["mean_test_score"],
+    )
     assert_array_equal(results[0].predict(X), results[1].predict(X))

@@ -22,12 +22,6 @@ METRICS = [
 ]
 
 
-def _need_algorithm(algorithm):
-    """Skip tree algorithms only while the tree module is not built."""
-    if algorithm != "brute":
-        pytest.importorskip("skml.neighbors._binary_tree")
-
-
 def _reference_kneighbors(X, Y, k, metric="euclidean", p=2):
     """Stable brute-force neighbours: ties ordered by index."""
     kwargs = {"p": p} if metric == "minkowski" else {}
@@ -48,7 +42,6 @@ def _data(seed, n_samples=200, n_features=5, dtype=np.float64):
 @pytest.mark.parametrize("metric, p", METRICS)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_kneighbors_match_sklearn(algorithm, metric, p, dtype, global_random_seed):
-    _need_algorithm(algorithm)
     X, Q = _data(global_random_seed, dtype=dtype)
     params = dict(n_neighbors=6, algorithm=algorithm, metric=metric, p=p)
     ours = NearestNeighbors(**params).fit(X)
@@ -71,9 +64,11 @@ def test_kneighbors_cosine_and_aliases(algorithm, global_random_seed):
     dist, ind = nn.kneighbors(Q)
     assert_array_equal(ind, ref_ind)
     assert_allclose(dist, ref_dist, atol=1e-12)
-    _need_algorithm(algorithm)
-    for alias, canonical in [("l1", "manhattan"), ("cityblock", "manhattan"),
-                             ("l2", "euclidean")]:
+    for alias, canonical in [
+        ("l1", "manhattan"),
+        ("cityblock", "manhattan"),
+        ("l2", "euclidean"),
+    ]:
         nn = NearestNeighbors(n_neighbors=4, metric=alias, algorithm=algorithm)
         nn.fit(X)
         assert nn.effective_metric_ == canonical
@@ -88,7 +83,6 @@ def test_kneighbors_cosine_and_aliases(algorithm, global_random_seed):
 def test_kneighbors_duplicates_break_ties_by_index(
     algorithm, metric, global_random_seed
 ):
-    _need_algorithm(algorithm)
     rng = np.random.default_rng(global_random_seed)
     # Few distinct points on an integer grid, many exact duplicates and ties.
     base = rng.integers(0, 3, size=(15, 3)).astype(np.float64)
@@ -103,7 +97,6 @@ def test_kneighbors_duplicates_break_ties_by_index(
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 def test_kneighbors_none_excludes_each_point(algorithm, global_random_seed):
-    _need_algorithm(algorithm)
     X, _ = _data(global_random_seed)
     ours = NearestNeighbors(n_neighbors=5, algorithm=algorithm).fit(X)
     ref = sk_neighbors.NearestNeighbors(n_neighbors=5, algorithm=algorithm).fit(X)
@@ -114,8 +107,9 @@ def test_kneighbors_none_excludes_each_point(algorithm, global_random_seed):
     assert_array_equal(ind, ref_ind)
     assert_allclose(dist, ref_dist, rtol=1e-10)
     # Passing the training data explicitly counts each point as its own neighbour.
-    assert_array_equal(ours.kneighbors(X, 1, return_distance=False).ravel(),
-                       np.arange(X.shape[0]))
+    assert_array_equal(
+        ours.kneighbors(X, 1, return_distance=False).ravel(), np.arange(X.shape[0])
+    )
 
 
 def test_kneighbors_none_with_duplicates():
@@ -132,7 +126,6 @@ def test_kneighbors_none_with_duplicates():
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 @pytest.mark.parametrize("mode", ["connectivity", "distance"])
 def test_kneighbors_graph_matches_sklearn(algorithm, mode, global_random_seed):
-    _need_algorithm(algorithm)
     X, Q = _data(global_random_seed, n_samples=60)
     ours = NearestNeighbors(n_neighbors=3, algorithm=algorithm).fit(X)
     ref = sk_neighbors.NearestNeighbors(n_neighbors=3, algorithm=algorithm).fit(X)
@@ -163,7 +156,6 @@ def _assert_radius_equal(result, expected, sort=True):
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 @pytest.mark.parametrize("metric, p", METRICS)
 def test_radius_neighbors_match_sklearn(algorithm, metric, p, global_random_seed):
-    _need_algorithm(algorithm)
     X, Q = _data(global_random_seed)
     params = dict(radius=1.6, algorithm=algorithm, metric=metric, p=p)
     ours = NearestNeighbors(**params).fit(X)
@@ -176,7 +168,8 @@ def test_radius_neighbors_match_sklearn(algorithm, metric, p, global_random_seed
         )
     _assert_radius_equal(ours.radius_neighbors(), ref.radius_neighbors(), sort=False)
     _assert_radius_equal(
-        ours.radius_neighbors(Q, radius=0.8), ref.radius_neighbors(Q, radius=0.8),
+        ours.radius_neighbors(Q, radius=0.8),
+        ref.radius_neighbors(Q, radius=0.8),
         sort=False,
     )
     ind = ours.radius_neighbors(Q, return_distance=False)
@@ -187,14 +180,14 @@ def test_radius_neighbors_match_sklearn(algorithm, metric, p, global_random_seed
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 @pytest.mark.parametrize("mode", ["connectivity", "distance"])
 def test_radius_neighbors_graph_matches_sklearn(algorithm, mode, global_random_seed):
-    _need_algorithm(algorithm)
     X, Q = _data(global_random_seed, n_samples=80)
     ours = NearestNeighbors(radius=1.5, algorithm=algorithm).fit(X)
     ref = sk_neighbors.NearestNeighbors(radius=1.5, algorithm=algorithm).fit(X)
     for query in (Q, None):
         graph = ours.radius_neighbors_graph(query, mode=mode)
         assert sp.issparse(graph) and graph.shape == (
-            (X if query is None else Q).shape[0], X.shape[0]
+            (X if query is None else Q).shape[0],
+            X.shape[0],
         )
         assert_allclose(
             graph.toarray(), ref.radius_neighbors_graph(query, mode=mode).toarray()
@@ -203,59 +196,78 @@ def test_radius_neighbors_graph_matches_sklearn(algorithm, mode, global_random_s
 
 def test_radius_neighbors_empty_and_cosine(global_random_seed):
     X, Q = _data(global_random_seed)
+    # Reference: no query lies within 1e-3 of a training point.
+    assert cdist(Q, X).min() > 1e-3
     nn = NearestNeighbors(radius=1e-3).fit(X)
     dist, ind = nn.radius_neighbors(Q)
     assert all(len(i) == 0 for i in ind) and all(len(d) == 0 for d in dist)
     assert nn.radius_neighbors_graph(Q).nnz == 0
     ours = NearestNeighbors(radius=0.3, metric="cosine").fit(X)
     ref = sk_neighbors.NearestNeighbors(radius=0.3, metric="cosine").fit(X)
-    _assert_radius_equal(
-        ours.radius_neighbors(Q, sort_results=True),
-        ref.radius_neighbors(Q, sort_results=True),
-    )
+    expected = ref.radius_neighbors(Q, sort_results=True)
+    assert sum(len(i) for i in expected[1]) > 0  # not vacuous
+    _assert_radius_equal(ours.radius_neighbors(Q, sort_results=True), expected)
 
 
 @pytest.mark.parametrize("metric", ["euclidean", "cosine"])
 def test_sparse_input_equals_dense(metric, global_random_seed):
+    # References: brute force (cdist) and scikit-learn on the same sparse input,
+    # not only skml's own dense path.
     X = sp.random(150, 40, density=0.2, format="csr", random_state=global_random_seed)
-    Q = sp.random(30, 40, density=0.2, format="csr",
-                  random_state=global_random_seed + 1)
+    Q = sp.random(
+        30, 40, density=0.2, format="csr", random_state=global_random_seed + 1
+    )
     radius = 0.9 if metric == "cosine" else 2.0
-    sparse_nn = NearestNeighbors(n_neighbors=4, radius=radius, metric=metric).fit(X)
-    dense_nn = NearestNeighbors(
-        n_neighbors=4, radius=radius, metric=metric, algorithm="brute"
-    ).fit(X.toarray())
+    params = dict(n_neighbors=4, radius=radius, metric=metric)
+    sparse_nn = NearestNeighbors(**params).fit(X)
+    dense_nn = NearestNeighbors(algorithm="brute", **params).fit(X.toarray())
+    ref_nn = sk_neighbors.NearestNeighbors(**params).fit(X)
     assert sparse_nn._fit_method == "brute" and sp.issparse(sparse_nn._fit_X)
     dist, ind = sparse_nn.kneighbors(Q)
-    ref_dist, ref_ind = dense_nn.kneighbors(Q.toarray())
+    ref_dist, ref_ind = _reference_kneighbors(Q.toarray(), X.toarray(), 4, metric)
     assert_array_equal(ind, ref_ind)
     assert_allclose(dist, ref_dist, atol=1e-7)
+    for other_dist, other_ind in (
+        dense_nn.kneighbors(Q.toarray()),
+        ref_nn.kneighbors(Q),
+    ):
+        assert_array_equal(ind, other_ind)
+        assert_allclose(dist, other_dist, atol=1e-7)
     dist, ind = sparse_nn.radius_neighbors(Q, sort_results=True)
-    ref_dist, ref_ind = dense_nn.radius_neighbors(Q.toarray(), sort_results=True)
-    assert sum(len(i) for i in ind) > 0
+    ref_dist, ref_ind = ref_nn.radius_neighbors(Q, sort_results=True)
+    assert sum(len(i) for i in ref_ind) > 0  # not vacuous
+    assert len(ind) == len(ref_ind)
     for d, i, rd, ri in zip(dist, ind, ref_dist, ref_ind):
         assert_array_equal(i, ri)
         assert_allclose(d, rd, atol=1e-7)
     graph = sparse_nn.kneighbors_graph(Q, mode="distance")
     assert_allclose(
-        graph.toarray(), dense_nn.kneighbors_graph(Q.toarray(), mode="distance")
-        .toarray(), atol=1e-7,
+        graph.toarray(),
+        ref_nn.kneighbors_graph(Q, mode="distance").toarray(),
+        atol=1e-7,
     )
-    clf = KNeighborsClassifier(n_neighbors=3, metric=metric)
     y = np.arange(150) % 3
-    assert_array_equal(
-        clf.fit(X, y).predict(Q), clf.fit(X.toarray(), y).predict(Q.toarray())
-    )
+    ours = KNeighborsClassifier(n_neighbors=3, metric=metric).fit(X, y)
+    ref = sk_neighbors.KNeighborsClassifier(n_neighbors=3, metric=metric).fit(X, y)
+    assert_array_equal(ours.predict(Q), ref.predict(Q))
+    assert_allclose(ours.predict_proba(Q), ref.predict_proba(Q))
 
 
 def test_sparse_radius_euclidean_equals_dense(global_random_seed):
     X = sp.random(150, 40, density=0.2, format="csr", random_state=global_random_seed)
-    Q = sp.random(30, 40, density=0.2, format="csr",
-                  random_state=global_random_seed + 1)
-    sparse_nn = NearestNeighbors(radius=1.1).fit(X)
-    dense_nn = NearestNeighbors(radius=1.1, algorithm="brute").fit(X.toarray())
-    dist, ind = sparse_nn.radius_neighbors(Q, sort_results=True)
-    ref_dist, ref_ind = dense_nn.radius_neighbors(Q.toarray(), sort_results=True)
+    Q = sp.random(
+        30, 40, density=0.2, format="csr", random_state=global_random_seed + 1
+    )
+    # Brute-force reference: the pairs within the radius, sorted by distance
+    # (ties by index).
+    D = cdist(Q.toarray(), X.toarray())
+    ref_ind = [np.argsort(row, kind="stable")[: np.sum(row <= 1.1)] for row in D]
+    ref_dist = [row[i] for row, i in zip(D, ref_ind)]
+    assert sum(len(i) for i in ref_ind) > 0  # not vacuous
+    dist, ind = (
+        NearestNeighbors(radius=1.1).fit(X).radius_neighbors(Q, sort_results=True)
+    )
+    assert len(ind) == len(ref_ind)
     for d, i, rd, ri in zip(dist, ind, ref_dist, ref_ind):
         assert_array_equal(i, ri)
         assert_allclose(d, rd, atol=1e-7)
@@ -272,12 +284,12 @@ def test_sparse_unsupported_metric_and_tree_warning():
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 def test_results_do_not_depend_on_n_jobs(algorithm, global_random_seed):
-    _need_algorithm(algorithm)
     X, Q = _data(global_random_seed, n_samples=3000)
     results = []
     for n_jobs in (1, 2, -1):
-        nn = NearestNeighbors(n_neighbors=5, radius=1.0, algorithm=algorithm,
-                              n_jobs=n_jobs).fit(X)
+        nn = NearestNeighbors(
+            n_neighbors=5, radius=1.0, algorithm=algorithm, n_jobs=n_jobs
+        ).fit(X)
         results.append((nn.kneighbors(Q), nn.radius_neighbors(Q, sort_results=True)))
     for (dist, ind), (rdist, rind) in results[1:]:
         assert_array_equal(ind, results[0][0][1])
@@ -288,32 +300,39 @@ def test_results_do_not_depend_on_n_jobs(algorithm, global_random_seed):
             assert_array_equal(a, b)
 
 
-def test_auto_algorithm_policy():
-    trees = True
-    try:
-        import skml.neighbors._binary_tree  # noqa: F401
-    except ImportError:
-        trees = False
-    rng = np.random.default_rng(0)
-    small = rng.standard_normal((100, 3))
-    wide = rng.standard_normal((100, 16))
-    assert NearestNeighbors().fit(wide)._fit_method == "brute"
-    assert NearestNeighbors(n_neighbors=50).fit(small)._fit_method == "brute"
-    assert NearestNeighbors(metric="cosine").fit(small)._fit_method == "brute"
-    assert NearestNeighbors(metric="manhattan").fit(small)._fit_method == (
-        "kd_tree" if trees else "brute"
-    )
-    expected = "kd_tree" if trees else "brute"
-    assert NearestNeighbors().fit(small)._fit_method == expected
-    ref = sk_neighbors.NearestNeighbors().fit(small)
-    if trees:
-        assert ref._fit_method == "kd_tree"
+@pytest.mark.parametrize(
+    "n_features, params, expected",
+    [
+        (16, {}, "brute"),
+        (3, {"n_neighbors": 50}, "brute"),
+        (3, {"n_neighbors": 49}, "kd_tree"),
+        (3, {"metric": "cosine"}, "brute"),
+        (3, {"metric": "manhattan"}, "kd_tree"),
+        (3, {"metric": "chebyshev"}, "kd_tree"),
+        (3, {"p": 3}, "kd_tree"),
+        (3, {}, "kd_tree"),
+    ],
+)
+def test_auto_algorithm_policy(n_features, params, expected):
+    X = np.random.default_rng(0).standard_normal((100, n_features))
+    ref = sk_neighbors.NearestNeighbors(**params).fit(X)
+    assert ref._fit_method == expected  # the policy is scikit-learn's
+    assert NearestNeighbors(**params).fit(X)._fit_method == expected
 
 
 def test_effective_metric():
     X = np.eye(4)
-    for p, metric, params in [(1, "manhattan", {}), (2, "euclidean", {}),
-                              (np.inf, "chebyshev", {}), (3, "minkowski", {"p": 3})]:
+    for p, metric, params in [
+        (1, "manhattan", {}),
+        (2, "euclidean", {}),
+        (np.inf, "chebyshev", {}),
+        (3, "minkowski", {"p": 3}),
+    ]:
+        ref = sk_neighbors.NearestNeighbors(p=p).fit(X)
+        ref_params = {
+            k: v for k, v in ref.effective_metric_params_.items() if v is not None
+        }
+        assert (ref.effective_metric_, ref_params) == (metric, params)
         nn = NearestNeighbors(p=p).fit(X)
         assert nn.effective_metric_ == metric
         assert nn.effective_metric_params_ == params
@@ -336,19 +355,19 @@ def test_bad_input_errors(Estimator):
         est.kneighbors(X, n_neighbors=0)
     with pytest.raises(TypeError, match="n_neighbors must be an int"):
         est.kneighbors(X, n_neighbors=2.5)
-    with pytest.raises(ValueError, match="n_neighbors"):
+    with pytest.raises(ValueError, match="'n_neighbors' parameter of"):
         Estimator(n_neighbors=0).fit(X, y)
     with pytest.raises(ValueError, match="NaN"):
         Estimator().fit(np.where(X == 3, np.nan, X), y)
     with pytest.raises(ValueError, match="infinity"):
         est.kneighbors(np.where(X == 3, np.inf, X))
-    with pytest.raises(ValueError, match="metric"):
+    with pytest.raises(ValueError, match="'metric' parameter of"):
         Estimator(metric="mahalanobis").fit(X, y)
     with pytest.raises(ValueError, match="not valid for algorithm='kd_tree'"):
         Estimator(metric="cosine", algorithm="kd_tree").fit(X, y)
     with pytest.raises(ValueError, match="metric_params"):
         Estimator(metric_params={"w": 1}).fit(X, y)
-    with pytest.raises(ValueError, match="p"):
+    with pytest.raises(ValueError, match=r"'p' parameter of .* range \[1.0, inf\]"):
         Estimator(p=0.5).fit(X, y)
     with pytest.raises(ValueError, match="features"):
         est.kneighbors(np.ones((2, 3)))
@@ -379,7 +398,11 @@ def test_mixed_dtypes_and_integers(global_random_seed):
     nn32 = NearestNeighbors(n_neighbors=3).fit(X.astype(np.float32))
     nn64 = NearestNeighbors(n_neighbors=3).fit(X)
     assert nn32._fit_X.dtype == np.float32
-    assert_array_equal(nn32.kneighbors(Q)[1], nn64.kneighbors(Q.astype(np.float32))[1])
+    # Reference: brute force on the float32 values, computed in float64.
+    X32, Q32 = (A.astype(np.float32).astype(np.float64) for A in (X, Q))
+    _, ref_ind = _reference_kneighbors(Q32, X32, 3)
+    assert_array_equal(nn32.kneighbors(Q)[1], ref_ind)
+    assert_array_equal(nn64.kneighbors(Q.astype(np.float32))[1], ref_ind)
     Xi = np.random.default_rng(global_random_seed).integers(0, 50, size=(40, 3))
     nn = NearestNeighbors(n_neighbors=3).fit(Xi)
     assert nn._fit_X.dtype == np.float64
@@ -408,7 +431,6 @@ def test_nearest_neighbors_persistence_round_trip(algorithm, global_random_seed)
     import copy
     import pickle
 
-    _need_algorithm(algorithm)
     X, Q = _data(global_random_seed)
     nn = NearestNeighbors(n_neighbors=4, radius=1.2, algorithm=algorithm).fit(X)
     restored = [pickle.loads(pickle.dumps(nn)), copy.deepcopy(nn)]
