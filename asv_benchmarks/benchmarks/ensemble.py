@@ -12,7 +12,7 @@ import sklearn.ensemble
 import skml.ensemble
 
 from .common import LIBRARIES, Estimator, Predictor, size
-from .datasets import classification
+from .datasets import classification, sparse_counts
 
 
 class RandomForestClassifierBench(Predictor, Estimator):
@@ -30,3 +30,23 @@ class RandomForestClassifierBench(Predictor, Estimator):
         if library == "sklearn":
             return sklearn.ensemble.RandomForestClassifier(**params)
         return skml.ensemble.RandomForestClassifier(splitter=splitter, **params)
+
+
+class SparseForestBench(Predictor, Estimator):
+    """``RandomForestClassifier(n_estimators=50, n_jobs=2)`` on sparse counts.
+
+    20k x 2k CSR, density 1% (4 classes): the CSC split finder against
+    scikit-learn's sparse splitter.
+    """
+
+    params = (LIBRARIES,)
+    param_names = ["library"]
+
+    def make_data(self, library):
+        return sparse_counts(size(25_000, 2_500), size(2_000, 500), density=0.01)
+
+    def make_estimator(self, library):
+        module = skml.ensemble if library == "skml" else sklearn.ensemble
+        return module.RandomForestClassifier(
+            n_estimators=size(50, 5), n_jobs=2, random_state=0
+        )

@@ -8,18 +8,21 @@ statistics around, so the same core serves classification and regression trees
 (and, later, gradient boosting and uplift trees).
 
 Inputs must be validated by the caller: ``X`` float32 (any order; copied to
-Fortran order when needed), ``y`` float64 of shape (n_samples, n_outputs) (class
-indices ``0..n_classes-1`` for classification criteria), ``sample_weight``
-float64 of shape (n_samples,) and non-negative.
+Fortran order when needed) or a sparse matrix (read as CSC), ``y`` float64 of
+shape (n_samples, n_outputs) (class indices ``0..n_classes-1`` for
+classification criteria), ``sample_weight`` float64 of shape (n_samples,) and
+non-negative.
 """
 
 import numpy as np
+from scipy.sparse import csc_matrix, issparse
 from scipy.special import xlogy
 
 from skml._splitting._builder import build_best_first, build_depth_first
 from skml._splitting._criterion import CriterionSource
 from skml._splitting._hist import HistSplitter
 from skml._splitting._pruning import prune_tree, pruning_path
+from skml._splitting._sparse_splitter import SparseSplitter
 from skml._splitting._splitter import Splitter
 from skml._splitting._tree import Tree
 
@@ -27,6 +30,7 @@ __all__ = [
     "CLASSIFICATION_CRITERIA",
     "REGRESSION_CRITERIA",
     "Tree",
+    "as_sorted_csc",
     "bin_features",
     "build_tree",
     "prune_tree",
@@ -37,7 +41,9 @@ __all__ = [
 CLASSIFICATION_CRITERIA = {"gini": 0, "entropy": 1, "log_loss": 1}
 REGRESSION_CRITERIA = {
     "squared_error": 2,
-    "friedman_mse": 3,
+    # Deprecated by scikit-learn 1.9 as the same as "squared_error"; the
+    # estimators warn.
+    "friedman_mse": 2,
     "poisson": 4,
     "absolute_error": 5,
 }
@@ -100,6 +106,26 @@ def criterion_source(criterion, y, sample_weight, n_classes=None):
     )
 
 
+def as_sorted_csc(X):
+    """``X`` as a float32 CSC matrix with sorted row indices, for
+    :class:`SparseSplitter`; no copy when it already is one."""
+    X = csc_matrix(X, dtype=np.float32)
+    if not X.has_sorted_indices:
+        X = X.copy()
+        X.sort_indices()
+    return X
+
+
+def _dense_column(X, f):
+    # Feature f of a dense or CSC matrix as a float64 vector.
+    if not issparse(X):
+        return np.asarray(X[:, f], dtype=np.float64)
+    column = np.zeros(X.shape[0])
+    start, stop = X.indptr[f], X.indptr[f + 1]
+    column[X.indices[start:stop]] = X.data[start:stop]
+    return column
+
+
 def bin_features(X, max_bins=MAX_BINS, subsample=200_000, seed=0):
     """Bin each feature into at most ``max_bins`` (<= 255) intervals.
 
@@ -124,8 +150,10 @@ def bin_features(X, max_bins=MAX_BINS, subsample=200_000, seed=0):
     rows = None
     if n_samples > subsample:
         rows = np.sort(rng.choice(n_samples, subsample, replace=False))
+    if issparse(X):
+        X = as_sorted_csc(X)
     for f in range(n_features):
-        column = np.asarray(X[:, f], dtype=np.float64)
+        column = _dense_column(X, f)
         values = column if rows is None else column[rows]
         values = values[~np.isnan(values)]
         distinct = np.unique(values)
@@ -165,8 +193,9 @@ def build_tree(
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features), float32
-        Training data; NaN marks a missing value.
+    X : ndarray or sparse matrix of shape (n_samples, n_features), float32
+        Training data; NaN marks a missing value. A sparse matrix is read as
+        CSC (see :func:`as_sorted_csc`) without densifying it.
     y : ndarray of shape (n_samples, n_outputs), float64
         Targets; class indices for classification criteria.
     sample_weight : ndarray of shape (n_samples,), float64
@@ -243,6 +272,28 @@ def build_tree(
         # Children histograms by subtraction need the depth-first order.
         split_finder.set_bins(
             codes, thresholds, n_bins, subtract_histograms and max_leaf_nodes is None
+        )
+    elif issparse(X):
+        X = as_sorted_csc(X)
+        split_finder = SparseSplitter(
+            source,
+            np.empty((0, n_features), dtype=np.float32, order="F"),
+            samples,
+            SPLITTERS[splitter],
+            max_features,
+            min_samples_leaf,
+            min_weight_leaf,
+            seed,
+        )
+        if X.nnz >= 2**31:
+            raise ValueError(
+                "build_tree handles sparse X with fewer than 2**31 stored values."
+            )
+        split_finder.set_csc(
+            X.data,
+            X.indices.astype(np.int32, copy=False),
+            X.indptr.astype(np.intp, copy=False),
+            n_samples,
         )
     else:
         if not X.flags.f_contiguous or X.dtype != np.float32:

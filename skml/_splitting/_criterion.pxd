@@ -28,8 +28,8 @@ cdef extern from "float.h":
 cdef enum:
     GINI = 0            # classification: Gini impurity
     ENTROPY = 1         # classification: Shannon entropy (log2); also "log_loss"
-    SQUARED_ERROR = 2   # regression: mean squared error
-    FRIEDMAN_MSE = 3    # regression: MSE with Friedman's improvement score
+    SQUARED_ERROR = 2   # regression: mean squared error (also "friedman_mse")
+    # 3 was Friedman's MSE, now an alias of SQUARED_ERROR (scikit-learn 1.9).
     POISSON = 4         # regression: half Poisson deviance
     ABSOLUTE_ERROR = 5  # regression: mean absolute deviation from the median
 
@@ -39,7 +39,7 @@ cdef enum:
     LAYOUT_MEDIAN = 2   # not additive: (median, absolute deviation) per output
 
 cdef struct Criterion:
-    int kind                    # one of GINI .. ABSOLUTE_ERROR
+    int kind                    # a criterion code above
     int layout                  # LAYOUT_ONEHOT, LAYOUT_DENSE or LAYOUT_MEDIAN
     intp_t n_outputs            # number of outputs
     intp_t n_stats              # length of a node's statistics vector
@@ -181,9 +181,8 @@ cdef inline float64_t crit_proxy(
     if c.kind == GINI or c.kind == ENTROPY:
         crit_children_impurity(c, parent, left, right, wn, wl, &il, &ir)
         return -wr * ir - wl * il
-    if c.kind == SQUARED_ERROR or c.kind == FRIEDMAN_MSE:
-        # Friedman's score (wr * sum_l - wl * sum_r)^2 / (wl * wr) equals
-        # wn * this - sum^2: the same ranking.
+    if c.kind == SQUARED_ERROR:
+        # The decrease of the weighted sum of squares is this minus a constant.
         for o in range(c.n_outputs):
             sl = left[2 * o]
             sr = parent[2 * o] - sl
@@ -208,14 +207,7 @@ cdef inline float64_t crit_improvement(
     float64_t imp_left, float64_t imp_right,
 ) noexcept nogil:
     """Weighted impurity decrease of a split (scikit-learn's definition)."""
-    cdef intp_t o
-    cdef float64_t wr = wn - wl, pl = 0.0, pr = 0.0, diff
-    if c.kind == FRIEDMAN_MSE:
-        for o in range(c.n_outputs):
-            pl += left[2 * o]
-            pr += parent[2 * o] - left[2 * o]
-        diff = (wr * pl - wl * pr) / c.n_outputs
-        return diff * diff / (wl * wr * wn)
+    cdef float64_t wr = wn - wl
     return (wn / wn_total) * (imp_parent - wr / wn * imp_right
                               - wl / wn * imp_left)
 

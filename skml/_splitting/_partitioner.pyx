@@ -40,12 +40,15 @@ cdef inline float32_t _key_float(uint32_t k) noexcept nogil:
 
 
 cdef inline void _insertion_sort(uint64_t* a, intp_t n) noexcept nogil:
+    # Stable on the high 32 bits, like the radix sort: equal values keep their
+    # order whatever the node's size (so sorting a constant feature is a no-op).
     cdef intp_t i, j
-    cdef uint64_t v
+    cdef uint64_t v, high
     for i in range(1, n):
         v = a[i]
+        high = v >> 32
         j = i
-        while j > 0 and a[j - 1] > v:
+        while j > 0 and (a[j - 1] >> 32) > high:
             a[j] = a[j - 1]
             j -= 1
         a[j] = v
@@ -86,7 +89,8 @@ cdef uint64_t* _radix_sort(uint64_t* a, uint64_t* b, intp_t n) noexcept nogil:
 
 
 cdef uint64_t* sort_keys(uint64_t* keys, uint64_t* scratch, intp_t n) noexcept nogil:
-    """Sort ``keys[:n]`` by their high 32 bits; ``scratch`` holds ``n`` keys.
+    """Sort ``keys[:n]`` stably by their high 32 bits; ``scratch`` holds ``n``
+    keys.
 
     Returns the buffer that holds the result (``keys`` or ``scratch``).
     """

@@ -81,6 +81,8 @@ cdef class Splitter:
     cdef float64_t[::1] prefix_loss     # (n + 1,) loss of each prefix
     cdef float64_t[::1] suffix_loss     # (n + 1,) loss of each suffix
 
+    cdef const float32_t* _column(self, intp_t feature, intp_t start,
+                                  intp_t end, bint* all_zero) noexcept nogil
     cdef void node_stats(self, intp_t start, intp_t end, float64_t* stats,
                          float64_t* wn) noexcept nogil
     cdef void node_split(self, intp_t start, intp_t end,
@@ -99,6 +101,7 @@ cdef class Splitter:
                      intp_t feature, const float64_t* parent, float64_t wn,
                      float64_t* best_proxy, SplitRecord* best) noexcept nogil
     cdef void _random(self, intp_t start, intp_t end, intp_t n_missing,
-                      intp_t feature, float32_t vmin, float32_t vmax,
+                      intp_t feature, const float32_t* column,
+                      float32_t vmin, float32_t vmax,
                       const float64_t* parent, float64_t wn,
                       float64_t* best_proxy, SplitRecord* best) noexcept nogil

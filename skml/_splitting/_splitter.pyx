@@ -135,6 +135,15 @@ cdef class Splitter:
             self.prefix_loss = np.zeros(n + 1)
             self.suffix_loss = np.zeros(n + 1)
 
+    cdef const float32_t* _column(self, intp_t feature, intp_t start,
+                                  intp_t end, bint* all_zero) noexcept nogil:
+        """Values of ``feature``, indexed by sample id; valid (at least) for
+        ``samples[start:end]``. Sparse data fills a scratch column here, and
+        sets ``all_zero`` when the node has no stored value of the feature
+        (then constant: no need to sort it)."""
+        all_zero[0] = 0
+        return &self.X[0, feature]
+
     cdef void node_stats(self, intp_t start, intp_t end, float64_t* stats,
                          float64_t* wn) noexcept nogil:
         """Statistics and weighted count of ``samples[start:end]``."""
@@ -281,6 +290,7 @@ cdef class Splitter:
         cdef intp_t n_missing, p, last_feature = -1
         cdef float64_t best_proxy = -INFINITY, wl
         cdef float32_t vmin = 0, vmax = 0
+        cdef const float32_t* column
         cdef bint constant
         cdef SplitRecord best
         cdef float64_t* left = &self.left[0]
@@ -303,9 +313,12 @@ cdef class Splitter:
             f_j += n_found_constants
             feature = features[f_j]
             last_feature = feature
-            if self.method == SPLIT_BEST:
+            column = self._column(feature, start, end, &constant)
+            if constant:
+                pass
+            elif self.method == SPLIT_BEST:
                 n_missing = sort_by_feature(
-                    &self.X[0, feature], &self.samples[start], &self.values[start],
+                    column, &self.samples[start], &self.values[start],
                     &self.keys[0], &self.scratch[0], end - start)
                 constant = (
                     end - n_missing == start
@@ -313,7 +326,7 @@ cdef class Splitter:
                         <= self.values[start] + FEATURE_THRESHOLD))
             else:
                 n_missing = gather_min_max(
-                    &self.X[0, feature], &self.samples[start], &self.values[start],
+                    column, &self.samples[start], &self.values[start],
                     end - start, &vmin, &vmax)
                 constant = (end - start == n_missing
                             or (vmax <= vmin + FEATURE_THRESHOLD and n_missing == 0))
@@ -329,14 +342,16 @@ cdef class Splitter:
                 self._sweep(start, end, n_missing, feature, parent, wn,
                             &best_proxy, &best)
             else:
-                self._random(start, end, n_missing, feature, vmin, vmax, parent,
-                             wn, &best_proxy, &best)
+                self._random(start, end, n_missing, feature, column, vmin, vmax,
+                             parent, wn, &best_proxy, &best)
 
         if best.pos < end:
             # The random splitter leaves the samples partitioned by the last
             # feature it tried.
             if self.method == SPLIT_BEST or last_feature != best.feature:
-                p = partition_samples(&self.X[0, best.feature], &self.samples[start],
+                p = partition_samples(self._column(best.feature, start, end,
+                                                   &constant),
+                                      &self.samples[start],
                                       end - start, best.threshold,
                                       best.missing_go_to_left)
                 best.pos = start + p
@@ -462,7 +477,8 @@ cdef class Splitter:
                     best.n_missing = n_missing
 
     cdef void _random(self, intp_t start, intp_t end, intp_t n_missing,
-                      intp_t feature, float32_t vmin, float32_t vmax,
+                      intp_t feature, const float32_t* column,
+                      float32_t vmin, float32_t vmax,
                       const float64_t* parent, float64_t wn,
                       float64_t* best_proxy, SplitRecord* best) noexcept nogil:
         # One uniformly drawn threshold of one feature.
@@ -475,7 +491,7 @@ cdef class Splitter:
             missing_go_to_left = rand_int(0, 2, &self.rand_state)
         if threshold == vmax:
             threshold = vmin
-        n_left = partition_samples(&self.X[0, feature], &self.samples[start],
+        n_left = partition_samples(column, &self.samples[start],
                                    end - start, threshold, missing_go_to_left)
         n_right = end - start - n_left
         if n_left < self.min_samples_leaf or n_right < self.min_samples_leaf:

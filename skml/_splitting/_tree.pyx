@@ -3,7 +3,8 @@
 """The fitted tree: node array, value array, nogil traversal, pickling."""
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, issparse
+from scipy.sparse import vstack as sparse_vstack
 
 from libc.stdlib cimport free, realloc
 from libc.string cimport memcpy, memset
@@ -44,6 +45,24 @@ _FIELDS = (
     "weighted_n_node_samples",
     "missing_go_to_left",
 )
+
+
+# Rows of sparse X are densified in blocks of at most this many bytes.
+DENSE_BLOCK_BYTES = 1 << 24
+
+
+def dense_row_blocks(X, block_bytes=DENSE_BLOCK_BYTES):
+    """Yield C-contiguous float32 blocks of consecutive rows of sparse ``X``.
+
+    At least one block (possibly empty); each holds at most ``block_bytes``
+    (or one row).
+    """
+    X = X.tocsr()
+    n_rows, n_features = X.shape
+    step = max(1, block_bytes // (4 * max(n_features, 1)))
+    for start in range(0, max(n_rows, 1), step):
+        block = X[start:start + step].toarray()
+        yield np.ascontiguousarray(block, dtype=np.float32)
 
 
 cdef class Tree:
@@ -199,8 +218,19 @@ cdef class Tree:
                     node = &nodes[node.left_child]
             out[i] = node - nodes
 
-    def apply(self, const float32_t[:, ::1] X):
-        """Index of the leaf each row of ``X`` (C-contiguous float32) lands in."""
+    def apply(self, X):
+        """Index of the leaf each row of ``X`` lands in.
+
+        ``X``: a C-contiguous float32 array, or a sparse matrix (float32),
+        densified a block of rows at a time.
+        """
+        if issparse(X):
+            return np.concatenate(
+                [self._apply_dense(block) for block in dense_row_blocks(X)]
+            )
+        return self._apply_dense(X)
+
+    def _apply_dense(self, const float32_t[:, ::1] X):
         out = np.empty(X.shape[0], dtype=np.intp)
         cdef intp_t[::1] out_mv = out
         if self.node_count:
@@ -208,15 +238,26 @@ cdef class Tree:
                 self._apply(X, out_mv)
         return out
 
-    def predict(self, const float32_t[:, ::1] X):
+    def predict(self, X):
         """Values of the leaves the rows of ``X`` land in.
 
         Returns an array of shape (n_samples, n_outputs, max_n_classes).
         """
         return self.value.take(self.apply(X), axis=0, mode="clip")
 
-    def decision_path(self, const float32_t[:, ::1] X):
-        """CSR indicator matrix (n_samples, node_count) of the nodes visited."""
+    def decision_path(self, X):
+        """CSR indicator matrix (n_samples, node_count) of the nodes visited.
+
+        ``X`` as in :meth:`apply`.
+        """
+        if issparse(X):
+            return sparse_vstack(
+                [self._decision_path_dense(block) for block in dense_row_blocks(X)],
+                format="csr",
+            )
+        return self._decision_path_dense(X)
+
+    def _decision_path_dense(self, const float32_t[:, ::1] X):
         cdef intp_t i, n = X.shape[0], k
         cdef const Node* node
         cdef float32_t x

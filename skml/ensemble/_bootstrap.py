@@ -5,6 +5,7 @@
 from numbers import Integral
 
 import numpy as np
+from scipy.sparse import issparse
 
 
 def _n_samples_bootstrap(n_samples, sample_weight, max_samples):
@@ -30,24 +31,63 @@ def _n_samples_bootstrap(n_samples, sample_weight, max_samples):
     return max(round(size * max_samples), 1)
 
 
+def _mix(z):
+    # splitmix64's finaliser on uint64 arrays (wrapping arithmetic).
+    z = z + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def _row_hashes(X, block=1 << 20):
+    """A 64-bit hash of each row's contents (float32 bits), dense or sparse.
+
+    The sum over the row's nonzero entries of a mix of (column, value bits):
+    equal rows hash alike whatever their position, a sparse matrix hashes as
+    its dense version, and the cost is one pass over the stored values (a
+    lexicographic sort of all the columns would cost one sort per column).
+    """
+    n_samples = X.shape[0]
+    hashes = np.zeros(n_samples, dtype=np.uint64)
+    if issparse(X):
+        X = X.tocsr()
+        bits = np.asarray(X.data, dtype=np.float32).view(np.uint32).astype(np.uint64)
+        columns = X.indices.astype(np.uint64)
+        rows = np.repeat(np.arange(n_samples), np.diff(X.indptr))
+        contributions = _mix(bits | (columns << np.uint64(32)))
+        contributions[bits == 0] = 0
+        np.add.at(hashes, rows, contributions)
+        return hashes
+    X = np.asarray(X, dtype=np.float32)
+    columns = np.arange(X.shape[1], dtype=np.uint64) << np.uint64(32)
+    step = max(1, block // max(X.shape[1], 1))
+    for start in range(0, n_samples, step):
+        bits = np.ascontiguousarray(X[start : start + step]).view(np.uint32)
+        bits = bits.astype(np.uint64)
+        contributions = _mix(bits | columns)
+        contributions[bits == 0] = 0
+        hashes[start : start + step] = contributions.sum(axis=1, dtype=np.uint64)
+    return hashes
+
+
 class _BootstrapSampler:
     """Draws every tree's bootstrap, weight-proportional, along a canonical order.
 
-    Rows are visited sorted by their values (X, then y), so the sequence of
-    distinct rows does not depend on the order the rows came in; each row takes
-    a stretch of width equal to its weight on ``[0, total weight)`` and a draw is
-    a uniform point on it. A row of integer weight k is therefore drawn exactly
-    as often as k copies of it would be, whatever the row order (scikit-learn's
-    sample-weight equivalence check), and zero-weight rows never are. A tree's
-    bootstrap depends on its seed only.
+    Rows are visited sorted by a hash of their values in X, then by y, so the
+    sequence of distinct rows does not depend on the order the rows came in;
+    each row takes a stretch of width equal to its weight on
+    ``[0, total weight)`` and a draw is a uniform point on it. A row of integer
+    weight k is therefore drawn exactly as often as k copies of it would be,
+    whatever the row order (scikit-learn's sample-weight equivalence check),
+    and zero-weight rows never are. A tree's bootstrap depends on its seed only.
     """
 
     def __init__(self, X, y, sample_weight, n_draws):
         n_samples = X.shape[0]
-        keys = [y[:, k] for k in range(y.shape[1])]
-        keys += [X[:, j] for j in range(X.shape[1])]
-        # np.lexsort sorts by its last key first: X's first column leads.
-        self.order = np.lexsort(keys[::-1])
+        keys = [y[:, k] for k in range(y.shape[1])][::-1]
+        # np.lexsort sorts by its last key first: the row hash leads, then y.
+        keys.append(_row_hashes(X))
+        self.order = np.lexsort(keys)
         weight = np.ones(n_samples) if sample_weight is None else sample_weight
         self.cumulative = np.cumsum(weight[self.order], dtype=np.float64)
         # The last position with positive weight: where a draw that rounds up

@@ -16,6 +16,7 @@ from numbers import Integral, Real
 import numpy as np
 from joblib import Parallel, delayed
 from scipy.sparse import hstack as sparse_hstack
+from scipy.sparse import issparse
 from sklearn.base import (
     BaseEstimator,
     MultiOutputMixin,
@@ -27,10 +28,18 @@ from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 
-from skml._splitting import RAND_R_MAX, bin_features, build_tree, prune_tree
+from skml._splitting import (
+    RAND_R_MAX,
+    as_sorted_csc,
+    bin_features,
+    build_tree,
+    prune_tree,
+)
+from skml._splitting._tree import dense_row_blocks
 from skml.ensemble._bootstrap import _BootstrapSampler, _n_samples_bootstrap
 from skml.ensemble._forest_predict import accumulate_leaf_values
 from skml.tree import DecisionTreeClassifier, DecisionTreeRegressor
+from skml.tree._classes import warn_deprecated_criterion
 from skml.utils._sklearn import (
     Interval,
     RealNotInt,
@@ -230,7 +239,7 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The training input samples; converted to float32. NaN marks a
             missing value.
 
@@ -253,6 +262,8 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             dtype=np.float32,
             ensure_all_finite="allow-nan",
             y_numeric=not is_classifier(self),
+            accept_sparse="csc",
+            accept_large_sparse=False,
         )
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
@@ -290,6 +301,7 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
                     )
         if sample_weight is not None and not np.sum(sample_weight) > 0:
             raise ValueError("The sample weights sum to zero; nothing to fit.")
+        warn_deprecated_criterion(self.criterion)
         if self.criterion == "absolute_error" and self._splitter() == "hist":
             raise ValueError(
                 "criterion='absolute_error' needs exact target order within a "
@@ -332,7 +344,7 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             seeds = seeds[len(self.estimators_) :]
             trees = [self._make_tree(seed) for seed in seeds]
             # X once in the layout of the exact splitter, binned once for hist.
-            X_fit = np.asfortranarray(X)
+            X_fit = as_sorted_csc(X) if issparse(X) else np.asfortranarray(X)
             params = {
                 "sampler": sampler,
                 "class_weight": getattr(self, "class_weight", None),
@@ -371,6 +383,8 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
 
     def _set_oob_score(self, X, y, sampler):
         n_samples = X.shape[0]
+        if issparse(X):
+            X = X.tocsr()  # row subsets below
         classification = is_classifier(self)
         width = int(np.max(self.n_classes_)) if classification else 1
         oob_pred = np.zeros((n_samples, self.n_outputs_, width))
@@ -430,6 +444,7 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             order="C",
             reset=False,
             ensure_all_finite="allow-nan",
+            accept_sparse="csr",
         )
 
     def _sum_trees(self, X, width):
@@ -439,6 +454,10 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
         and the chunk sums are added in chunk order: the same numbers for any
         ``n_jobs``.
         """
+        if issparse(X):
+            return np.concatenate(
+                [self._sum_trees(block, width) for block in dense_row_blocks(X)]
+            )
         n_samples = X.shape[0]
         trees = [tree.tree_ for tree in self.estimators_]
         chunks = [
@@ -461,7 +480,7 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input samples; converted to float32.
 
         Returns
@@ -480,7 +499,7 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input samples; converted to float32.
 
         Returns
@@ -523,6 +542,7 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
+        tags.input_tags.sparse = True
         return tags
 
 
@@ -562,7 +582,7 @@ def _classifier_methods():
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input samples; converted to float32.
 
         Returns
@@ -579,7 +599,7 @@ def _classifier_methods():
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input samples; converted to float32.
 
         Returns
@@ -595,7 +615,7 @@ def _classifier_methods():
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input samples; converted to float32.
 
         Returns
@@ -619,7 +639,7 @@ def _regressor_predict(self, X):
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
         The input samples; converted to float32.
 
     Returns

@@ -431,12 +431,12 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
     n_estimators : int, default=100
         Number of trees in the forest.
 
-    criterion : {"squared_error", "friedman_mse", "poisson", "absolute_error"}, \
+    criterion : {"squared_error", "poisson", "absolute_error"}, \
             default="squared_error"
-        Measure of the quality of a split: mean squared error, mean squared
-        error with Friedman's improvement score, half the Poisson deviance, or
-        mean absolute error (leaves predict the weighted median; slower; not
-        with ``splitter="hist"``).
+        Measure of the quality of a split: mean squared error, half the Poisson
+        deviance, or mean absolute error (leaves predict the weighted median;
+        slower; not with ``splitter="hist"``). ``"friedman_mse"`` is accepted
+        as a deprecated alias of ``"squared_error"``, as in scikit-learn 1.9.
 
     splitter : {"best", "hist"}, default="best"
         Best threshold of each drawn feature, or the best threshold among the
@@ -609,12 +609,12 @@ class ExtraTreesRegressor(RegressorMixin, BaseForest):
     n_estimators : int, default=100
         Number of trees in the forest.
 
-    criterion : {"squared_error", "friedman_mse", "poisson", "absolute_error"}, \
+    criterion : {"squared_error", "poisson", "absolute_error"}, \
             default="squared_error"
-        Measure of the quality of a split: mean squared error, mean squared
-        error with Friedman's improvement score, half the Poisson deviance, or
-        mean absolute error (leaves predict the weighted median; slower; not
-        with ``splitter="hist"``).
+        Measure of the quality of a split: mean squared error, half the Poisson
+        deviance, or mean absolute error (leaves predict the weighted median;
+        slower; not with ``splitter="hist"``). ``"friedman_mse"`` is accepted
+        as a deprecated alias of ``"squared_error"``, as in scikit-learn 1.9.
 
     max_depth : int, default=None
         Maximum depth of the trees; ``None`` grows until the leaves are pure or

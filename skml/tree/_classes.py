@@ -9,11 +9,13 @@ Python validates the data and resolves every parameter to plain numbers
 traversal.
 """
 
+import warnings
 from abc import ABCMeta, abstractmethod
 from math import ceil
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
@@ -122,7 +124,12 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             X,
             y,
             validate_separately=(
-                dict(dtype=np.float32, ensure_all_finite="allow-nan"),
+                dict(
+                    dtype=np.float32,
+                    ensure_all_finite="allow-nan",
+                    accept_sparse="csc",
+                    accept_large_sparse=False,
+                ),
                 dict(ensure_2d=False, dtype=None),
             ),
         )
@@ -167,6 +174,7 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
         and ``sample_weight`` None or a non-negative float64 array.
         """
         random_state = check_random_state(self.random_state)
+        warn_deprecated_criterion(self.criterion)
         if check_input:
             X, y, sample_weight = self._validate_fit_data(X, y, sample_weight)
         n_samples, n_features = X.shape
@@ -254,6 +262,7 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
                 order="C",
                 reset=False,
                 ensure_all_finite="allow-nan",
+                accept_sparse="csr",
             )
         else:
             if X.shape[1] != self.n_features_in_:
@@ -261,7 +270,10 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
                     f"X has {X.shape[1]} features, but {type(self).__name__} is "
                     f"expecting {self.n_features_in_} features as input."
                 )
-            X = np.ascontiguousarray(X, dtype=np.float32)
+            if issparse(X):
+                X = X.tocsr().astype(np.float32, copy=False)
+            else:
+                X = np.ascontiguousarray(X, dtype=np.float32)
         return X
 
     def apply(self, X, check_input=True):
@@ -269,7 +281,7 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input samples; converted to float32. NaN is a missing value.
 
         check_input : bool, default=True
@@ -289,7 +301,7 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input samples; converted to float32.
 
         check_input : bool, default=True
@@ -310,7 +322,7 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The training input samples.
 
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
@@ -345,7 +357,21 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
+        tags.input_tags.sparse = True
         return tags
+
+
+def warn_deprecated_criterion(criterion):
+    """Warn that "friedman_mse" is "squared_error" (deprecated, as in
+    scikit-learn 1.9)."""
+    if criterion == "friedman_mse":
+        warnings.warn(
+            'criterion="friedman_mse" is deprecated, as in scikit-learn 1.9: it '
+            'is the same as "squared_error" (the same splits and impurity '
+            'decreases). Use criterion="squared_error" to remove this warning.',
+            FutureWarning,
+            stacklevel=3,
+        )
 
 
 def _clone_unpruned(estimator):
@@ -504,7 +530,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The training input samples; converted to float32. NaN marks a
             missing value.
 
@@ -529,7 +555,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input samples; converted to float32.
 
         check_input : bool, default=True
@@ -558,7 +584,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input samples; converted to float32.
 
         check_input : bool, default=True
@@ -588,7 +614,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input samples; converted to float32.
 
         Returns
@@ -621,16 +647,15 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
 
     Parameters
     ----------
-    criterion : {"squared_error", "friedman_mse", "poisson", "absolute_error"}, \
+    criterion : {"squared_error", "poisson", "absolute_error"}, \
             default="squared_error"
-        Measure of the quality of a split: mean squared error, mean squared
-        error with Friedman's improvement score (it ranks splits alike; the
-        improvement compared to ``min_impurity_decrease`` differs), half
+        Measure of the quality of a split: mean squared error, half
         the Poisson deviance (``y`` must be non-negative with a positive sum),
         or mean absolute error, whose leaves predict the weighted median
         (robust to outliers in ``y``; ``O(n log n)`` per feature and node, a
         few times slower than ``"squared_error"``; not with
-        ``splitter="hist"``).
+        ``splitter="hist"``). ``"friedman_mse"`` is accepted as a deprecated
+        alias of ``"squared_error"``, as in scikit-learn 1.9.
 
     splitter : {"best", "random", "hist"}, default="best"
         Best threshold of each drawn feature, one random threshold per drawn
@@ -755,7 +780,7 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The training input samples; converted to float32. NaN marks a
             missing value.
 
@@ -780,7 +805,7 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input samples; converted to float32.
 
         check_input : bool, default=True

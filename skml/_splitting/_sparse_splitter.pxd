@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+# Exact split finder over a CSC matrix.
+
+from skml._splitting._splitter cimport Splitter
+from skml.utils._typedefs cimport float32_t, int32_t, intp_t
+
+
+cdef class SparseSplitter(Splitter):
+    cdef const float32_t[::1] data      # CSC values
+    cdef const int32_t[::1] indices     # CSC row indices, sorted within a column
+    cdef const intp_t[::1] indptr       # CSC column starts
+    cdef float32_t[::1] column          # (n_rows,) scratch: one feature, dense
+    cdef intp_t[::1] written            # rows of ``column`` holding a value...
+    cdef intp_t n_written               # ...(cleared before the next feature)
+    cdef intp_t[::1] mark               # (n_rows,) stamp of the node a row is in
+    cdef intp_t stamp                   # stamp of the marked node
+    cdef intp_t marked_start            # node whose rows carry the stamp...
+    cdef intp_t marked_end              # ...(samples[marked_start:marked_end])
