@@ -223,9 +223,9 @@ def build_tree(
     seed : int, default=0
         Seed of the feature and threshold draws, in ``[0, 2**31 - 1)``.
     subtract_histograms : bool, default=True
-        With ``splitter="hist"`` and depth-first growth, get the larger child's
-        histogram as parent minus smaller child (False: build every histogram
-        from the samples; for tests).
+        With ``splitter="hist"``, get the larger child's histogram as parent
+        minus smaller child (False: build every histogram from the samples; for
+        tests).
     bins : tuple, default=None
         With ``splitter="hist"``: the output of :func:`bin_features` for ``X``,
         computed once and shared by many trees (forests); None bins ``X`` here.
@@ -269,10 +269,7 @@ def build_tree(
             min_weight_leaf,
             seed,
         )
-        # Children histograms by subtraction need the depth-first order.
-        split_finder.set_bins(
-            codes, thresholds, n_bins, subtract_histograms and max_leaf_nodes is None
-        )
+        split_finder.set_bins(codes, thresholds, n_bins, subtract_histograms)
     elif issparse(X):
         X = as_sorted_csc(X)
         split_finder = SparseSplitter(

@@ -3,8 +3,10 @@
 """Tree builders: depth-first (explicit stack) and best-first (max_leaf_nodes).
 
 Both ask the splitter for the statistics and the split of a node and store the
-criterion's node value; they never know which problem they solve. The whole
-build runs without the GIL.
+criterion's node value; they never know which problem they solve. They tell the
+splitter what becomes of a node (split: ``node_children``, leaf: ``node_leaf``),
+so that the histogram splitter keeps a histogram exactly as long as it can be
+subtracted from, in either visiting order. The whole build runs without the GIL.
 """
 
 import numpy as np
@@ -105,6 +107,10 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                                      split.threshold, impurity, n_node_samples, wn,
                                      split.missing_go_to_left)
             crit_value(c, &stats[0], wn, tree.value_ptr + node_id * tree.value_stride)
+            if is_leaf:
+                splitter.node_leaf(rec.start, rec.end)
+            else:
+                splitter.node_children(rec.start, split.pos, rec.end)
             if not is_leaf:
                 stack.push_back(StackRecord(split.pos, rec.end, rec.depth + 1,
                                             node_id, 0, split.impurity_right,
@@ -118,9 +124,10 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
 
 
 cdef int _add_split_node(
-    Tree tree, Splitter splitter, float64_t* stats, intp_t start, intp_t end,
-    bint is_first, bint is_left, intp_t parent, intp_t depth, float64_t impurity,
-    const BuildParams* params, FrontierRecord* res,
+    Tree tree, Splitter splitter, float64_t* stats,
+    intp_t start, intp_t end, bint is_first, bint is_left, intp_t parent,
+    intp_t depth, float64_t impurity, const BuildParams* params,
+    FrontierRecord* res,
 ) except -1 nogil:
     # Add node samples[start:end] to the tree and find its split.
     cdef const Criterion* c = splitter.crit
@@ -144,6 +151,8 @@ cdef int _add_split_node(
                              split.threshold, impurity, n_node_samples, wn,
                              split.missing_go_to_left)
     crit_value(c, stats, wn, tree.value_ptr + node_id * tree.value_stride)
+    if is_leaf:
+        splitter.node_leaf(start, end)
     res.node_id = node_id
     res.start = start
     res.end = end
@@ -183,8 +192,8 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
     cdef Node* node
     tree._resize(max_split_nodes + max_leaf_nodes)
     with nogil:
-        _add_split_node(tree, splitter, &stats[0], 0, splitter.n_samples, 1, 1,
-                        TREE_UNDEFINED, 0, INFINITY, &params, &record)
+        _add_split_node(tree, splitter, &stats[0], 0, splitter.n_samples,
+                        1, 1, TREE_UNDEFINED, 0, INFINITY, &params, &record)
         frontier.push_back(record)
         push_heap(frontier.begin(), frontier.end(), &_compare_records)
         while not frontier.empty():
@@ -193,6 +202,7 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
             frontier.pop_back()
             node = &tree.nodes[record.node_id]
             if record.is_leaf or max_split_nodes <= 0:
+                splitter.node_leaf(record.start, record.end)
                 node.left_child = TREE_LEAF
                 node.right_child = TREE_LEAF
                 node.feature = TREE_UNDEFINED
@@ -200,11 +210,14 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                 node.missing_go_to_left = 0
             else:
                 max_split_nodes -= 1
-                _add_split_node(tree, splitter, &stats[0], record.start, record.pos,
-                                0, 1, record.node_id, record.depth + 1,
+                # Popped long after its node_split: its histogram, if still
+                # kept, becomes its children's.
+                splitter.node_children(record.start, record.pos, record.end)
+                _add_split_node(tree, splitter, &stats[0], record.start,
+                                record.pos, 0, 1, record.node_id, record.depth + 1,
                                 record.impurity_left, &params, &left)
-                _add_split_node(tree, splitter, &stats[0], record.pos, record.end,
-                                0, 0, record.node_id, record.depth + 1,
+                _add_split_node(tree, splitter, &stats[0], record.pos,
+                                record.end, 0, 0, record.node_id, record.depth + 1,
                                 record.impurity_right, &params, &right)
                 frontier.push_back(left)
                 push_heap(frontier.begin(), frontier.end(), &_compare_records)

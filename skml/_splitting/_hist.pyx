@@ -6,16 +6,31 @@ Features are binned in Python (at most 255 bins plus one for missing values).
 The histogram of a node holds, for every bin of every feature, the criterion's
 statistics, the weight and the count of the node's samples in that bin; a split
 is scanned over the bins with the same criterion functions as the exact
-splitter. After a split, the smaller child's histogram is built from its samples
-and the larger one's is the parent's minus the smaller's. Histograms are kept
-for the nodes the depth-first builder will visit next (it visits nodes in
-pre-order, so a histogram for a range ending before the current node is stale).
+splitter.
+
+Subtraction: when a node is split, the smaller child's histogram is built from
+its samples and the larger one's is the parent's minus the smaller's. The
+builder drives the life of a kept histogram, so that it does not depend on the
+order in which nodes are visited (depth first or best first):
+
+- ``node_split`` keeps the node's histogram when it finds a split, since the
+  builder may split the node later (best first: when it leaves the frontier);
+- ``node_children`` (the builder splits the node) turns it into the children's
+  two histograms, found again by their sample range in their ``node_split``;
+- ``node_leaf`` (the node stays a leaf, or a child will not be evaluated) drops
+  it.
+
+So the pool holds one histogram per pending node: at most the depth-first stack
+or the best-first frontier (``max_leaf_nodes``), plus one. It is also bounded by
+a memory budget: when a new buffer would exceed it, the histogram kept longest
+is evicted (in best-first growth, that of a node the builder has passed over
+most often) and its node is filled from its samples later.
 """
 
 import numpy as np
 
 from libc.math cimport INFINITY
-from libc.stdlib cimport free, realloc
+from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memset
 
 from skml._splitting._criterion cimport (
@@ -28,19 +43,32 @@ from skml._splitting._criterion cimport (
 from skml._splitting._splitter cimport rand_int
 from skml.utils._typedefs cimport float64_t, intp_t, uint8_t
 
+# Default memory budget of the histogram pool. A histogram of 20 features x 256
+# bins x 4 values (squared error) takes 160 KiB: max_leaf_nodes=255 keeps up to
+# 256 of them (40 MiB) without eviction; wider histograms (many features or
+# classes) evict instead of growing past 64 MiB.
+MAX_POOL_BYTES = 64 * 2**20
+
 
 cdef class HistSplitter(Splitter):
     """Finds splits on histograms of binned features.
 
     Takes the arguments of :class:`Splitter` (``X`` may have no rows: only its
-    number of features is used), then :meth:`set_bins`.
+    number of features is used), then :meth:`set_bins`. The builder reports
+    what it does with a split node (``node_children``, ``node_leaf``) so that
+    kept histograms are reused and released.
     """
 
     def set_bins(self, const uint8_t[:, ::1] codes,
                  const float64_t[:, ::1] bin_thresholds,
-                 const intp_t[::1] n_bins, bint subtract):
-        """Bin codes (255 = missing), bin upper edges and bin counts."""
-        cdef intp_t f, total = 0
+                 const intp_t[::1] n_bins, bint subtract,
+                 Py_ssize_t max_pool_bytes=MAX_POOL_BYTES):
+        """Bin codes (255 = missing), bin upper edges and bin counts.
+
+        With ``subtract``, histograms are kept for subtraction within
+        ``max_pool_bytes`` (at least two histograms are allowed).
+        """
+        cdef intp_t f, total = 0, size
         self.codes = codes
         self.bin_thresholds = bin_thresholds
         self.n_bins = n_bins
@@ -53,47 +81,130 @@ cdef class HistSplitter(Splitter):
         self.width = self.crit.n_stats + 2
         self.subtract = subtract
         self.acc = np.zeros(self.width)
+        size = self.hist_bins * self.width * sizeof(float64_t)
+        # Subtraction needs two buffers: the parent's and the smaller child's.
+        self.max_slots = max(2, max_pool_bytes // max(size, 1)) if subtract else 1
+        self._free_pool()
+        # The first buffer is allocated here, where MemoryError can be raised:
+        # node_split always has a buffer, and the pool only grows when it can.
+        self.capacity = min(self.max_slots, 8)
+        self.slots = <HistSlot*> malloc(self.capacity * sizeof(HistSlot))
+        if self.slots == NULL:
+            raise MemoryError()
+        self.slots[0].hist = <float64_t*> malloc(size)
+        if self.slots[0].hist == NULL:
+            raise MemoryError()
+        self.slots[0].start = -1
+        self.n_slots = 1
+        self.clock = 0
+
+    def _py_pool_stats(self):
+        """Buffers allocated, bytes per buffer and histograms still kept."""
+        cdef intp_t s, kept = 0
+        for s in range(self.n_slots):
+            kept += self.slots[s].start >= 0
+        return (self.n_slots, self.hist_bins * self.width * sizeof(float64_t),
+                kept)
 
     def __dealloc__(self):
-        free(self.pool)
-        free(self.slot_start)
-        free(self.slot_end)
+        self._free_pool()
 
-    cdef intp_t _slot(self, intp_t start, intp_t end, bint collect,
-                      bint* found) except -1 nogil:
-        # The slot holding the histogram of samples[start:end], or a free one.
-        cdef intp_t s, free_slot = -1, size = self.hist_bins * self.width
-        cdef void* ptr
+    cdef void _free_pool(self) noexcept:
+        # Release every buffer (set_bins may be called again).
+        cdef intp_t s
         for s in range(self.n_slots):
-            if self.slot_start[s] == start and self.slot_end[s] == end:
-                found[0] = 1
+            free(self.slots[s].hist)
+        free(self.slots)
+        self.slots = NULL
+        self.n_slots = 0
+        self.capacity = 0
+
+    cdef intp_t _find(self, intp_t start, intp_t end) noexcept nogil:
+        # The slot keeping the histogram of samples[start:end], or -1.
+        cdef intp_t s
+        for s in range(self.n_slots):
+            if self.slots[s].start == start and self.slots[s].end == end:
                 return s
-            if collect and self.slot_start[s] >= 0 and self.slot_end[s] <= start:
-                self.slot_start[s] = -1  # stale: its node has been visited
-            if self.slot_start[s] < 0 and free_slot < 0:
-                free_slot = s
-        found[0] = 0
-        if free_slot >= 0:
-            return free_slot
-        s = self.n_slots
-        ptr = realloc(self.pool, (s + 1) * size * sizeof(float64_t))
-        if ptr == NULL:
-            with gil:
-                raise MemoryError()
-        self.pool = <float64_t*> ptr
-        ptr = realloc(self.slot_start, (s + 1) * sizeof(intp_t))
-        if ptr == NULL:
-            with gil:
-                raise MemoryError()
-        self.slot_start = <intp_t*> ptr
-        ptr = realloc(self.slot_end, (s + 1) * sizeof(intp_t))
-        if ptr == NULL:
-            with gil:
-                raise MemoryError()
-        self.slot_end = <intp_t*> ptr
-        self.slot_start[s] = -1
-        self.n_slots = s + 1
-        return s
+        return -1
+
+    cdef intp_t _acquire(self, intp_t exclude) noexcept nogil:
+        # A buffer other than slot ``exclude``, marked free: a free one, else a
+        # new one within the budget, else the one kept longest (evicted). -1
+        # only if the pool holds ``exclude`` alone and cannot grow.
+        cdef intp_t s, oldest = -1, n = self.n_slots
+        cdef HistSlot* grown
+        cdef float64_t* hist
+        for s in range(n):
+            if s == exclude:
+                continue
+            if self.slots[s].start < 0:
+                return s
+            if oldest < 0 or self.slots[s].stamp < self.slots[oldest].stamp:
+                oldest = s
+        if n < self.max_slots:
+            if n == self.capacity:
+                grown = <HistSlot*> realloc(
+                    self.slots, min(2 * n, self.max_slots) * sizeof(HistSlot))
+                if grown != NULL:
+                    self.slots = grown
+                    self.capacity = min(2 * n, self.max_slots)
+            if n < self.capacity:
+                # Out of memory is handled as over budget: evict below.
+                hist = <float64_t*> malloc(
+                    self.hist_bins * self.width * sizeof(float64_t))
+                if hist != NULL:
+                    self.slots[n].hist = hist
+                    self.slots[n].start = -1
+                    self.n_slots = n + 1
+                    return n
+        if oldest >= 0:
+            self.slots[oldest].start = -1
+        return oldest
+
+    cdef void _keep(self, intp_t slot, intp_t start, intp_t end) noexcept nogil:
+        # Key a buffer to the node samples[start:end].
+        self.slots[slot].start = start
+        self.slots[slot].end = end
+        self.slots[slot].stamp = self.clock
+        self.clock += 1
+
+    cdef void node_children(self, intp_t start, intp_t pos,
+                            intp_t end) noexcept nogil:
+        # The node samples[start:end] is split at pos: its kept histogram
+        # becomes the larger child's once the smaller child's is built from its
+        # samples and subtracted. Without it (evicted), or without a second
+        # buffer, the children are filled from their samples in node_split.
+        cdef intp_t parent, other, i, size = self.hist_bins * self.width
+        cdef intp_t small_start = start, small_end = pos
+        cdef float64_t* hist
+        cdef float64_t* small
+        if not self.subtract:
+            return
+        parent = self._find(start, end)
+        if parent < 0:
+            return
+        other = self._acquire(parent)
+        if other < 0:
+            self.slots[parent].start = -1
+            return
+        if pos - start > end - pos:
+            small_start, small_end = pos, end
+        hist = self.slots[parent].hist
+        small = self.slots[other].hist
+        self._fill(small_start, small_end, small)
+        for i in range(size):
+            hist[i] -= small[i]
+        if small_start == start:
+            self._keep(parent, pos, end)
+        else:
+            self._keep(parent, start, pos)
+        self._keep(other, small_start, small_end)
+
+    cdef void node_leaf(self, intp_t start, intp_t end) noexcept nogil:
+        # The node samples[start:end] will not be split: drop its histogram.
+        cdef intp_t slot = self._find(start, end)
+        if slot >= 0:
+            self.slots[slot].start = -1
 
     cdef void _fill(self, intp_t start, intp_t end, float64_t* hist) noexcept nogil:
         # Histogram of samples[start:end].
@@ -179,14 +290,13 @@ cdef class HistSplitter(Splitter):
         cdef intp_t n_found_constants = 0, n_drawn_constants = 0
         cdef intp_t n_total_constants = n_known_constants
         cdef intp_t n_visited = 0, f_i = self.n_features, f_j, feature
-        cdef intp_t n = end - start, size = self.hist_bins * self.width
-        cdef intp_t slot, other, b, n_nonempty, p, q, i, tmp, width = self.width
-        cdef intp_t n_stats = c.n_stats, small_start, small_end
+        cdef intp_t n = end - start
+        cdef intp_t slot, b, n_nonempty, p, q, tmp, width = self.width
+        cdef intp_t n_stats = c.n_stats
         cdef float64_t best_proxy = -INFINITY, wl
         cdef float64_t* hist
         cdef float64_t* h
-        cdef float64_t* small
-        cdef bint found, constant, left
+        cdef bint constant, left
         cdef uint8_t code
         cdef SplitRecord best
         best.feature = 0
@@ -198,11 +308,11 @@ cdef class HistSplitter(Splitter):
         best.missing_go_to_left = 0
         best.n_missing = 0
 
-        slot = self._slot(start, end, 1, &found)
-        hist = self.pool + slot * size
-        if not found:
-            self._fill(start, end, hist)
-        self.slot_start[slot] = -1  # consumed
+        slot = self._find(start, end)
+        if slot < 0:
+            slot = self._acquire(-1)
+            self._fill(start, end, self.slots[slot].hist)
+        hist = self.slots[slot].hist
 
         while (f_i > n_total_constants and
                (n_visited < self.max_features or
@@ -263,25 +373,11 @@ cdef class HistSplitter(Splitter):
             best.improvement = crit_improvement(
                 c, parent, &self.left[0], wn, wl, self.weighted_n_samples,
                 impurity, best.impurity_left, best.impurity_right)
-            if self.subtract:
-                # Smaller child from its samples, larger = parent - smaller,
-                # in place of the parent.
-                if best.pos - start <= end - best.pos:
-                    small_start, small_end = start, best.pos
-                    self.slot_start[slot] = best.pos
-                    self.slot_end[slot] = end
-                else:
-                    small_start, small_end = best.pos, end
-                    self.slot_start[slot] = start
-                    self.slot_end[slot] = best.pos
-                other = self._slot(small_start, small_end, 0, &found)
-                hist = self.pool + slot * size  # the pool may have moved
-                small = self.pool + other * size
-                self._fill(small_start, small_end, small)
-                for i in range(size):
-                    hist[i] -= small[i]
-                self.slot_start[other] = small_start
-                self.slot_end[other] = small_end
+        if self.subtract and best.pos < end:
+            # The builder may split the node later (node_children).
+            self._keep(slot, start, end)
+        else:
+            self.slots[slot].start = -1
 
         memcpy_intp(&features[0], &self.constant_features[0], n_known_constants)
         memcpy_intp(&self.constant_features[n_known_constants],

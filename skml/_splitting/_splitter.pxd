@@ -85,6 +85,9 @@ cdef class Splitter:
                                   intp_t end, bint* all_zero) noexcept nogil
     cdef void node_stats(self, intp_t start, intp_t end, float64_t* stats,
                          float64_t* wn) noexcept nogil
+    cdef void node_children(self, intp_t start, intp_t pos,
+                            intp_t end) noexcept nogil
+    cdef void node_leaf(self, intp_t start, intp_t end) noexcept nogil
     cdef void node_split(self, intp_t start, intp_t end,
                          const float64_t* parent, float64_t wn,
                          float64_t impurity, intp_t* n_constant_features,

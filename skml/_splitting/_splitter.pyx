@@ -272,6 +272,17 @@ cdef class Splitter:
             loss_right[0] += loss
         wl[0] = w
 
+    cdef void node_children(self, intp_t start, intp_t pos,
+                            intp_t end) noexcept nogil:
+        """The builder splits ``samples[start:end]`` at ``pos`` (after
+        ``node_split``). A hook for splitters that keep per-node state."""
+        pass
+
+    cdef void node_leaf(self, intp_t start, intp_t end) noexcept nogil:
+        """The builder makes ``samples[start:end]`` a leaf. A hook, as
+        ``node_children``."""
+        pass
+
     cdef void node_split(self, intp_t start, intp_t end,
                          const float64_t* parent, float64_t wn,
                          float64_t impurity, intp_t* n_constant_features,

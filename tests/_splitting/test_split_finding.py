@@ -338,21 +338,106 @@ def test_hist_grows_the_exact_tree_when_every_value_has_its_bin(
     assert_array_equal(hist.apply(Xc), exact.apply(Xc))
 
 
-@pytest.mark.parametrize("criterion", ["gini", "squared_error"])
-def test_hist_subtraction_gives_the_same_tree(criterion, global_random_seed):
-    rng = np.random.RandomState(global_random_seed)
-    X, y, n_classes = _data(criterion, rng, n=2000, n_features=6)
+def _subtraction_data(criterion, rng, n=2000):
+    X, y, n_classes = _data(criterion, rng, n=n, n_features=6)
     X[rng.rand(*X.shape) < 0.05] = np.nan
     # Integer targets and weights: sums are exact in either order, so no
-    # near-tie between candidate splits can resolve differently.
+    # near-tie between candidate splits can resolve differently. Weight-zero
+    # samples are left out of the tree.
     y = np.round(y)
-    w = rng.randint(1, 3, size=len(y)).astype(float)
+    w = rng.randint(0, 3, size=len(y)).astype(float)
+    return X, y, w, n_classes
+
+
+def _assert_same_tree(a, b):
+    assert a.node_count == b.node_count
+    for name in (
+        "children_left",
+        "children_right",
+        "feature",
+        "threshold",
+        "missing_go_to_left",
+        "n_node_samples",
+    ):
+        assert_array_equal(getattr(a, name), getattr(b, name))
+    assert_allclose(a.impurity, b.impurity)
+    assert_allclose(a.value, b.value)
+
+
+@pytest.mark.parametrize("criterion", ["gini", "entropy", "squared_error", "poisson"])
+@pytest.mark.parametrize("max_leaf_nodes", [None, 2, 3, 17, 100, 100_000])
+def test_hist_subtraction_gives_the_same_tree(
+    criterion, max_leaf_nodes, global_random_seed
+):
+    # Depth first (None) and best first; 100_000 is more leaves than the data
+    # allows, so every frontier node is split or found a leaf.
+    rng = np.random.RandomState(global_random_seed)
+    X, y, w, n_classes = _subtraction_data(criterion, rng)
     kwargs = dict(
-        criterion=criterion, splitter="hist", n_classes=n_classes, max_depth=8
+        criterion=criterion,
+        splitter="hist",
+        n_classes=n_classes,
+        max_depth=8 if max_leaf_nodes is None else None,
+        max_leaf_nodes=max_leaf_nodes,
+        min_samples_leaf=3,
     )
     a = build_tree(X, y, w, **kwargs)
     b = build_tree(X, y, w, subtract_histograms=False, **kwargs)
-    assert a.node_count == b.node_count
-    assert_array_equal(a.feature, b.feature)
-    assert_array_equal(a.threshold, b.threshold)
-    assert_allclose(a.value, b.value)
+    _assert_same_tree(a, b)
+    if max_leaf_nodes is not None:
+        assert a.n_leaves <= max_leaf_nodes
+        if max_leaf_nodes == 100_000:
+            assert a.n_leaves < max_leaf_nodes
+
+
+@pytest.mark.parametrize("criterion", ["gini", "squared_error"])
+@pytest.mark.parametrize("max_leaf_nodes", [None, 5, 40])
+@pytest.mark.parametrize("budget", [None, 1, 4])
+def test_hist_subtraction_pool_is_bounded_and_released(
+    monkeypatch, criterion, max_leaf_nodes, budget, global_random_seed
+):
+    # The histogram pool holds one buffer per pending node (best first: at most
+    # the frontier plus one), never more than the budget allows (``budget``
+    # buffers; 1 is raised to the minimum of 2, evicting all the time), and
+    # holds nothing once the tree is grown. Evictions do not change the tree.
+    import skml._splitting as splitting
+    from skml._splitting._hist import HistSplitter
+
+    made = []
+
+    class RecordedHistSplitter(HistSplitter):
+        def set_bins(self, codes, thresholds, n_bins, subtract):
+            made.append(self)
+            super().set_bins(codes, thresholds, n_bins, subtract)
+            if budget is not None:  # again, now that the buffer size is known
+                slot_bytes = self._py_pool_stats()[1]
+                super().set_bins(
+                    codes,
+                    thresholds,
+                    n_bins,
+                    subtract,
+                    max_pool_bytes=budget * slot_bytes,
+                )
+
+    rng = np.random.RandomState(global_random_seed)
+    X, y, w, n_classes = _subtraction_data(criterion, rng)
+    kwargs = dict(
+        criterion=criterion,
+        splitter="hist",
+        n_classes=n_classes,
+        max_depth=8 if max_leaf_nodes is None else None,
+        max_leaf_nodes=max_leaf_nodes,
+    )
+    expected = build_tree(X, y, w, subtract_histograms=False, **kwargs)
+    monkeypatch.setattr(splitting, "HistSplitter", RecordedHistSplitter)
+    tree = build_tree(X, y, w, **kwargs)
+    _assert_same_tree(tree, expected)
+    n_slots, slot_bytes, kept = made[0]._py_pool_stats()
+    assert kept == 0
+    if max_leaf_nodes is None:
+        # Depth first: the right children pending on the path, plus one.
+        assert n_slots <= 8 + 1
+    else:
+        assert n_slots <= max_leaf_nodes + 1
+    if budget is not None:
+        assert n_slots <= max(budget, 2)
