@@ -10,7 +10,7 @@ cdef uint64_t* sort_keys(uint64_t* keys, uint64_t* scratch, intp_t n) noexcept n
 
 cdef intp_t sort_by_feature(
     const float32_t* column, intp_t* samples, float32_t* values,
-    uint64_t* keys, uint64_t* scratch, intp_t n,
+    uint64_t* keys, uint64_t* scratch, intp_t n, intp_t* zero_run,
 ) noexcept nogil
 
 cdef intp_t partition_samples(

@@ -5,7 +5,9 @@
 Sorting packs each (value, sample index) pair into one 64-bit key whose high
 half is an order-preserving encoding of the float32 value; small nodes use an
 insertion sort, larger ones an LSD radix sort on the value bytes (passes where
-every key shares the byte are skipped). Missing values (NaN) sort last.
+every key shares the byte are skipped). Both are stable. Zeros are set aside
+rather than sorted and their run is reported, so that sparse-like columns cost
+little more than their nonzero values. Missing values (NaN) sort last.
 """
 
 import numpy as np
@@ -100,23 +102,48 @@ cdef uint64_t* sort_keys(uint64_t* keys, uint64_t* scratch, intp_t n) noexcept n
     return _radix_sort(keys, scratch, n)
 
 
+cdef inline intp_t _split_keys(
+    const float32_t* column, const intp_t* samples, uint64_t* keys, intp_t n,
+    intp_t* n_zero_out, intp_t* n_nonzero_out,
+) noexcept nogil:
+    # Keys of the nonzero values from the front of ``keys``, ids of the zero
+    # samples from its back (in reverse order); returns the number of NaN (whose
+    # keys are among the nonzero ones). One pass: reading the column at random
+    # rows is the cost of a sort in small nodes.
+    cdef uint32_t zero = _float_key(0.0), key
+    cdef intp_t j, n_zero = 0, n_nonzero = 0, n_missing = 0
+    for j in range(n):
+        key = _float_key(column[samples[j]])
+        if key == zero:
+            n_zero += 1
+            keys[n - n_zero] = <uint64_t> samples[j]
+        else:
+            n_missing += key == 0xFFFFFFFFu
+            keys[n_nonzero] = ((<uint64_t> key) << 32) | <uint64_t> samples[j]
+            n_nonzero += 1
+    n_zero_out[0] = n_zero
+    n_nonzero_out[0] = n_nonzero
+    return n_missing
+
+
 cdef intp_t sort_by_feature(
     const float32_t* column, intp_t* samples, float32_t* values,
-    uint64_t* keys, uint64_t* scratch, intp_t n,
+    uint64_t* keys, uint64_t* scratch, intp_t n, intp_t* zero_run,
 ) noexcept nogil:
-    """Sort ``samples[:n]`` by ``column[samples]``, writing the sorted values.
+    """Sort ``samples[:n]`` stably by ``column[samples]``, writing the sorted
+    values.
 
-    Returns the number of missing values, which end up last.
+    Returns the number of missing values, which end up last. Zeros (+0.0) are
+    set aside rather than sorted, since they are often most of a column (sparse,
+    one-hot or count data); ``zero_run`` receives the positions ``[a, b)`` of
+    their run in the sorted order, so that a sweep can jump over it.
     """
-    cdef intp_t j, n_missing = 0, current_end, tmp
+    cdef uint32_t zero = _float_key(0.0)
+    cdef intp_t j, n_missing, current_end, tmp, n_zero = 0, n_nonzero = 0
+    cdef intp_t n_negative, lo, hi, mid, q
     cdef uint64_t k
-    cdef uint64_t* out = keys
-    cdef float32_t x
-    for j in range(n):
-        x = column[samples[j]]
-        if isnan(x):
-            n_missing += 1
-        keys[j] = ((<uint64_t> _float_key(x)) << 32) | <uint64_t> samples[j]
+    cdef uint64_t* out
+    n_missing = _split_keys(column, samples, keys, n, &n_zero, &n_nonzero)
     if n_missing:
         # Move the missing values to the end with scikit-learn's swaps, so the
         # samples are in the same order, then sort the others.
@@ -135,14 +162,31 @@ cdef intp_t sort_by_feature(
         for j in range(n - n_missing, n):
             values[j] = column[samples[j]]
         n -= n_missing
-        for j in range(n):
-            keys[j] = (((<uint64_t> _float_key(column[samples[j]])) << 32)
-                       | <uint64_t> samples[j])
-    out = sort_keys(keys, scratch, n)
-    for j in range(n):
+        _split_keys(column, samples, keys, n, &n_zero, &n_nonzero)
+    out = sort_keys(keys, scratch, n_nonzero)
+    # The negatives lead the sorted nonzero keys.
+    lo = 0
+    hi = n_nonzero
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if <uint32_t> (out[mid] >> 32) < zero:
+            lo = mid + 1
+        else:
+            hi = mid
+    n_negative = lo
+    for j in range(n_negative):
         k = out[j]
         samples[j] = <intp_t> (k & 0xFFFFFFFFu)
         values[j] = _key_float(<uint32_t> (k >> 32))
+    for q in range(n_zero):
+        samples[n_negative + q] = <intp_t> keys[n - 1 - q]
+        values[n_negative + q] = 0.0
+    for j in range(n_negative, n_nonzero):
+        k = out[j]
+        samples[j + n_zero] = <intp_t> (k & 0xFFFFFFFFu)
+        values[j + n_zero] = _key_float(<uint32_t> (k >> 32))
+    zero_run[0] = n_negative
+    zero_run[1] = n_negative + n_zero
     return n_missing
 
 
@@ -196,7 +240,9 @@ cdef intp_t partition_samples(
 
 
 def _py_sort_by_feature(const float32_t[::1] column, intp_t[::1] samples):
-    """Test shim: sort ``samples`` in place by ``column``; return the values."""
+    """Test shim: sort ``samples`` in place by ``column``; return the values
+    and the number of missing values."""
+    cdef intp_t zero_run[2]
     cdef intp_t n = samples.shape[0]
     values = np.empty(n, dtype=np.float32)
     keys = np.empty(max(n, 1), dtype=np.uint64)
@@ -205,7 +251,8 @@ def _py_sort_by_feature(const float32_t[::1] column, intp_t[::1] samples):
     cdef uint64_t[::1] k = keys
     cdef uint64_t[::1] s = scratch
     if n:
-        n_missing = sort_by_feature(&column[0], &samples[0], &v[0], &k[0], &s[0], n)
+        n_missing = sort_by_feature(&column[0], &samples[0], &v[0], &k[0], &s[0], n,
+                                    zero_run)
     else:
         n_missing = 0
     return values, n_missing

@@ -101,7 +101,8 @@ cdef class Splitter:
                          intp_t new_pos, const float64_t* parent, float64_t wn,
                          float64_t* wl) noexcept nogil
     cdef void _sweep(self, intp_t start, intp_t end, intp_t n_missing,
-                     intp_t feature, const float64_t* parent, float64_t wn,
+                     const intp_t* zero_run, intp_t feature,
+                     const float64_t* parent, float64_t wn,
                      float64_t* best_proxy, SplitRecord* best) noexcept nogil
     cdef void _random(self, intp_t start, intp_t end, intp_t n_missing,
                       intp_t feature, const float32_t* column,

@@ -302,6 +302,7 @@ cdef class Splitter:
         cdef float64_t best_proxy = -INFINITY, wl
         cdef float32_t vmin = 0, vmax = 0
         cdef const float32_t* column
+        cdef intp_t zero_run[2]
         cdef bint constant
         cdef SplitRecord best
         cdef float64_t* left = &self.left[0]
@@ -330,7 +331,7 @@ cdef class Splitter:
             elif self.method == SPLIT_BEST:
                 n_missing = sort_by_feature(
                     column, &self.samples[start], &self.values[start],
-                    &self.keys[0], &self.scratch[0], end - start)
+                    &self.keys[0], &self.scratch[0], end - start, zero_run)
                 constant = (
                     end - n_missing == start
                     or (n_missing == 0 and self.values[end - 1]
@@ -350,7 +351,7 @@ cdef class Splitter:
             f_i -= 1
             features[f_i], features[f_j] = features[f_j], features[f_i]
             if self.method == SPLIT_BEST:
-                self._sweep(start, end, n_missing, feature, parent, wn,
+                self._sweep(start, end, n_missing, zero_run, feature, parent, wn,
                             &best_proxy, &best)
             else:
                 self._random(start, end, n_missing, feature, column, vmin, vmax,
@@ -416,10 +417,15 @@ cdef class Splitter:
         wl[0] = w
 
     cdef void _sweep(self, intp_t start, intp_t end, intp_t n_missing,
-                     intp_t feature, const float64_t* parent, float64_t wn,
+                     const intp_t* zero_run, intp_t feature,
+                     const float64_t* parent, float64_t wn,
                      float64_t* best_proxy, SplitRecord* best) noexcept nogil:
-        # Best threshold of one feature; values[start:end] are sorted, NaN last.
+        # Best threshold of one feature; values[start:end] are sorted, NaN last,
+        # with zeros at [start + zero_run[0], start + zero_run[1]).
         # With missing values, a second sweep moves them to the front (left).
+        # The sweep jumps over the run of zeros, and _move_left moves samples
+        # from the nearer end: when zeros are most of the node (sparse data), a
+        # feature costs little more than its nonzero values.
         cdef const Criterion* c = self.crit
         cdef float64_t* left = &self.left[0]
         cdef float64_t* right = &self.right[0]
@@ -430,8 +436,11 @@ cdef class Splitter:
         cdef float64_t wl, proxy
         cdef intp_t p, p_prev, pos, n_left, n_right
         cdef bint missing_go_to_left, median = self.median
+        cdef intp_t zero_start = start + zero_run[0], zero_end = start + zero_run[1]
         for missing_go_to_left in range(2 if n_missing else 1):
             if missing_go_to_left:
+                zero_start += n_missing
+                zero_end += n_missing
                 _rotate(<char*> &self.samples[0], start, end, end - start - n_missing,
                         sizeof(intp_t), <char*> &self.keys[0])
                 _rotate(<char*> v, start, end, end - start - n_missing,
@@ -452,7 +461,10 @@ cdef class Splitter:
                     p = start + n_missing
                 p += 1
                 while p < end_nm and v[p] <= v[p - 1] + FEATURE_THRESHOLD:
-                    p += 1
+                    if zero_start < p < zero_end:
+                        p = zero_end  # inside the run of zeros: all equal
+                    else:
+                        p += 1
                 p_prev = p - 1
                 if p == end:
                     continue
