@@ -168,6 +168,8 @@ def test_random_split_never_beats_the_best(global_random_seed):
     f, t = tree.feature[0], tree.threshold[0]
     assert X[:, f].min() <= t < X[:, f].max()
     assert _children_loss(tree) >= best_split_loss(X, y, w) - 1e-9
+    # The children hold the loss of the drawn threshold's partition.
+    assert_allclose(_children_loss(tree), _split_loss(X, y, w, f, t), rtol=1e-9)
 
 
 def _walk_pairs(a, b):
@@ -220,6 +222,30 @@ def test_same_tree_as_scikit_learn_up_to_exact_ties(weighted, global_random_seed
 def _split_loss(X, y, w, feature, threshold):
     left = X[:, feature] <= threshold
     return abs_loss(y[left], w[left]) + abs_loss(y[~left], w[~left])
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_every_split_is_the_brute_force_best_of_its_node(weighted, global_random_seed):
+    # Complements the comparison above, which stops where the trees part on an
+    # exact tie: every internal node, below a tie too, splits its own rows with
+    # the smallest children loss over every threshold of every feature.
+    rng = np.random.RandomState(global_random_seed)
+    n = 120
+    X = rng.rand(n, 4).astype(np.float32)
+    y = rng.randn(n) + 3 * X[:, 0]
+    w = rng.randint(1, 4, n).astype(float) if weighted else np.ones(n)
+    est = DecisionTreeRegressor(
+        criterion="absolute_error", max_depth=4, random_state=global_random_seed
+    ).fit(X, y, sample_weight=w)
+    tree = est.tree_
+    paths = est.decision_path(X).tocsc()
+    for node in np.flatnonzero(tree.children_left != -1):
+        rows = paths[:, node].nonzero()[0]
+        loss = _split_loss(
+            X[rows], y[rows], w[rows], tree.feature[node], tree.threshold[node]
+        )
+        best = best_split_loss(X[rows], y[rows][:, None], w[rows])
+        assert loss == pytest.approx(best, rel=1e-9, abs=1e-12)
 
 
 def test_leaf_predicts_the_weighted_median():

@@ -54,7 +54,6 @@ def best_split_improvement(
             masks.append(~missing)  # non-missing left, missing right
             masks = masks + [(x <= t) | missing for t in values[:-1]]
         for left in masks:
-            left = left & (~missing | left)
             right = ~left
             if left.sum() < min_samples_leaf or right.sum() < min_samples_leaf:
                 continue
@@ -77,6 +76,7 @@ def best_split_improvement(
 
 import pytest  # noqa: E402
 from numpy.testing import assert_allclose, assert_array_equal  # noqa: E402
+from scipy.stats import kstest  # noqa: E402
 
 from skml._splitting import build_tree, criterion_source  # noqa: E402
 from skml._splitting._criterion import _py_node_impurity  # noqa: E402
@@ -261,6 +261,59 @@ def test_random_split_is_one_of_the_candidates(criterion, global_random_seed):
     assert _root_improvement(tree) <= best + 1e-12
 
 
+@pytest.mark.parametrize("criterion", ["gini", "squared_error"])
+def test_random_split_improvement_is_that_of_its_threshold(
+    criterion, global_random_seed
+):
+    rng = np.random.RandomState(global_random_seed)
+    X, y, n_classes = _data(criterion, rng)
+    w = rng.rand(len(y)) + 0.5
+    tree = build_tree(
+        X,
+        y,
+        w,
+        criterion=criterion,
+        splitter="random",
+        n_classes=n_classes,
+        max_depth=1,
+        seed=global_random_seed,
+    )
+    f, t = tree.feature[0], tree.threshold[0]
+    left = X[:, f] <= t
+    wl, wr = w[left].sum() / w.sum(), w[~left].sum() / w.sum()
+    expected = (
+        impurity(criterion, y, w, n_classes)
+        - wl * impurity(criterion, y[left], w[left], n_classes)
+        - wr * impurity(criterion, y[~left], w[~left], n_classes)
+    )
+    assert_allclose(_root_improvement(tree), expected, rtol=1e-9, atol=1e-12)
+
+
+def test_random_split_threshold_is_uniform_between_min_and_max(global_random_seed):
+    # One feature: the threshold is drawn uniformly on [min, max) of the node
+    # (not the best split: that would be one fixed threshold).
+    rng = np.random.RandomState(global_random_seed)
+    X = rng.rand(50, 1).astype(np.float32)
+    y = rng.rand(50, 1)
+    lo, hi = float(X.min()), float(X.max())
+    seeds = global_random_seed * 300 + np.arange(300)
+    t = np.array(
+        [
+            build_tree(
+                X,
+                y,
+                np.ones(50),
+                criterion="squared_error",
+                splitter="random",
+                max_depth=1,
+                seed=s,
+            ).threshold[0]
+            for s in seeds
+        ]
+    )
+    assert kstest((t - lo) / (hi - lo), "uniform").pvalue > 1e-3
+
+
 # Histogram split finder ---------------------------------------------------
 
 
@@ -312,9 +365,19 @@ def test_bin_features(global_random_seed):
         # x <= edges[b] exactly when code <= b.
         for b in range(n_bins[f] - 1):
             assert_array_equal(x <= edges[b], c <= b)
-    # Quantile bins hold similar counts.
+    # The documented edges: midpoints of the distinct values when there are at
+    # most 255 of them, else the 1/255 .. 254/255 quantiles (midpoint rule).
+    assert_array_equal(thresholds[1, :4], [0.5, 1.5, 2.5, 3.5])
+    quantiles = np.percentile(
+        X[~missing, 0].astype(np.float64),
+        np.linspace(0, 100, 256)[1:-1],
+        method="midpoint",
+    )
+    assert_allclose(thresholds[0, :254], quantiles, rtol=1e-12)
+    assert np.all(np.isinf(thresholds[0, 254:]))
+    # Quantile bins hold 1/255 of the values each (up to rounding of ranks).
     counts = np.bincount(codes[~missing, 0], minlength=255)
-    assert counts.max() <= 3 * counts.mean()
+    assert counts.max() - counts.min() <= 1
 
 
 @pytest.mark.parametrize("criterion", ["gini", "entropy", "squared_error"])

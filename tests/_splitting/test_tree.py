@@ -32,7 +32,7 @@ def _tree(seed, n_outputs=1):
     tree = build_tree(
         X, y, np.ones(200), criterion="gini", n_classes=[3] * n_outputs, seed=seed
     )
-    return tree, X
+    return tree, X, y
 
 
 def _python_apply(tree, X):
@@ -53,15 +53,24 @@ def _python_apply(tree, X):
 
 
 def test_tree_apply_matches_python_traversal(global_random_seed):
-    tree, X = _tree(global_random_seed)
+    tree, X, _ = _tree(global_random_seed)
     X = np.ascontiguousarray(X)
     assert_array_equal(tree.apply(X), _python_apply(tree, X))
-    # Fully grown on distinct points: every training sample reaches a pure leaf.
-    assert_array_equal(tree.predict(X).shape, (200, 1, 3))
+
+
+def test_tree_fully_grown_leaves_are_pure(global_random_seed):
+    # Fully grown on distinct points (NaN routed consistently): every training
+    # sample reaches a leaf holding only its own class.
+    tree, X, y = _tree(global_random_seed)
+    proba = tree.predict(np.ascontiguousarray(X))
+    assert proba.shape == (200, 1, 3)
+    assert_allclose(proba[np.arange(200), 0, y[:, 0].astype(int)], 1.0)
+    leaves = tree.children_left == -1
+    assert_allclose(tree.impurity[leaves], 0.0, atol=1e-12)
 
 
 def test_tree_decision_path(global_random_seed):
-    tree, X = _tree(global_random_seed)
+    tree, X, _ = _tree(global_random_seed)
     X = np.ascontiguousarray(X)
     path = tree.decision_path(X).toarray()
     leaves = tree.apply(X)
@@ -79,7 +88,7 @@ def test_tree_decision_path(global_random_seed):
 
 @pytest.mark.parametrize("n_outputs", [1, 2])
 def test_tree_pickle_and_deepcopy(n_outputs, global_random_seed):
-    tree, X = _tree(global_random_seed, n_outputs)
+    tree, X, _ = _tree(global_random_seed, n_outputs)
     for restored in (pickle.loads(pickle.dumps(tree)), copy.deepcopy(tree)):
         assert isinstance(restored, Tree)
         assert restored.node_count == tree.node_count
@@ -93,7 +102,7 @@ def test_tree_pickle_and_deepcopy(n_outputs, global_random_seed):
 
 
 def test_tree_setstate_rejects_bad_shapes(global_random_seed):
-    tree, _ = _tree(global_random_seed)
+    tree, _, _ = _tree(global_random_seed)
     state = tree.__getstate__()
     state["feature"] = state["feature"][:-1]
     with pytest.raises(ValueError, match="feature"):
@@ -101,7 +110,7 @@ def test_tree_setstate_rejects_bad_shapes(global_random_seed):
 
 
 def test_tree_feature_importances(global_random_seed):
-    tree, _ = _tree(global_random_seed)
+    tree, _, _ = _tree(global_random_seed)
     imp = tree.compute_feature_importances(normalize=False)
     expected = np.zeros(4)
     w, im = tree.weighted_n_node_samples, tree.impurity
@@ -116,7 +125,7 @@ def test_tree_feature_importances(global_random_seed):
 
 
 def test_pruning_path_is_increasing_and_prunes_to_the_root(global_random_seed):
-    tree, X = _tree(global_random_seed)
+    tree, X, _ = _tree(global_random_seed)
     path = pruning_path(tree)
     assert path.ccp_alphas[0] == 0.0
     assert np.all(np.diff(path.ccp_alphas) >= 0)

@@ -1,14 +1,18 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Authors: The skml developers
-"""Tests for skml.ensemble random forests and extra trees, against their own
-trees and against scikit-learn's forests."""
+"""Tests for skml.ensemble random forests and extra trees against scikit-learn:
+without bootstrap the forests are scikit-learn's, tree for tree; with bootstrap
+each tree is scikit-learn's tree fitted on the drawn counts, and the draws are
+checked against their closed-form distribution."""
 
 import pickle
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from scipy.stats import chisquare
 from sklearn import ensemble as sk_ensemble
+from sklearn import tree as sk_tree
 from sklearn.datasets import (
     load_diabetes,
     load_digits,
@@ -16,6 +20,7 @@ from sklearn.datasets import (
     make_classification,
     make_regression,
 )
+from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
 
@@ -31,6 +36,12 @@ from skml.tree import DecisionTreeClassifier, DecisionTreeRegressor
 CLASSIFIERS = [RandomForestClassifier, ExtraTreesClassifier]
 REGRESSORS = [RandomForestRegressor, ExtraTreesRegressor]
 FORESTS = CLASSIFIERS + REGRESSORS
+SK = {
+    RandomForestClassifier: sk_ensemble.RandomForestClassifier,
+    ExtraTreesClassifier: sk_ensemble.ExtraTreesClassifier,
+    RandomForestRegressor: sk_ensemble.RandomForestRegressor,
+    ExtraTreesRegressor: sk_ensemble.ExtraTreesRegressor,
+}
 
 
 def _data(Forest, seed, n_samples=200):
@@ -51,36 +62,140 @@ def _tree_class(Forest):
     return DecisionTreeClassifier if Forest in CLASSIFIERS else DecisionTreeRegressor
 
 
+def _sk_tree_class(Forest):
+    if Forest in CLASSIFIERS:
+        return sk_tree.DecisionTreeClassifier
+    return sk_tree.DecisionTreeRegressor
+
+
+def _method(Forest):
+    return "predict_proba" if Forest in CLASSIFIERS else "predict"
+
+
+def _assert_same_tree(a, b):
+    """skml fitted tree ``a`` is scikit-learn fitted tree ``b``, node for node."""
+    assert_array_equal(a.tree_.children_left, b.tree_.children_left)
+    assert_array_equal(a.tree_.children_right, b.tree_.children_right)
+    assert_array_equal(a.tree_.feature, b.tree_.feature)
+    assert_array_equal(a.tree_.threshold, b.tree_.threshold)
+    assert_array_equal(a.tree_.n_node_samples, b.tree_.n_node_samples)
+    assert_allclose(a.tree_.value, b.tree_.value, rtol=1e-9, atol=1e-12)
+
+
+def _assert_same_trees(ours, theirs):
+    assert len(ours.estimators_) == len(theirs.estimators_)
+    for a, b in zip(ours.estimators_, theirs.estimators_):
+        _assert_same_tree(a, b)
+
+
+def _sampler(forest, X, y, sample_weight=None):
+    """The bootstrap sampler the forest drew its trees' rows from."""
+    y2 = np.asarray(y).reshape(len(y), -1)
+    if forest.__class__ in CLASSIFIERS:
+        y2 = np.column_stack([np.unique(c, return_inverse=True)[1] for c in y2.T])
+    n_draws = _n_samples_bootstrap(len(y), sample_weight, forest.max_samples)
+    return _BootstrapSampler(X, y2.astype(np.float64), sample_weight, n_draws)
+
+
 @pytest.mark.parametrize("Forest", FORESTS)
-def test_forest_without_bootstrap_equals_its_trees(Forest, global_random_seed):
+@pytest.mark.parametrize("max_features", [None, "sqrt"])
+def test_forest_without_bootstrap_same_as_sklearn(
+    Forest, max_features, global_random_seed
+):
     X, y = _data(Forest, global_random_seed)
-    forest = Forest(
+    params = dict(
         n_estimators=5,
         bootstrap=False,
-        max_features=None,
+        max_features=max_features,
         random_state=global_random_seed,
-    ).fit(X, y)
-    splitter = (
-        "random" if Forest in (ExtraTreesClassifier, ExtraTreesRegressor) else "best"
     )
-    predictions = []
+    ours = Forest(**params).fit(X, y)
+    theirs = SK[Forest](**params).fit(X, y)
+    _assert_same_trees(ours, theirs)
+    method = _method(Forest)
+    assert_allclose(
+        getattr(ours, method)(X), getattr(theirs, method)(X), rtol=1e-12, atol=1e-12
+    )
+    assert_array_equal(ours.predict(X), theirs.predict(X))
+
+
+@pytest.mark.parametrize("Forest", [RandomForestClassifier, RandomForestRegressor])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_bootstrap_tree_is_sklearn_tree_on_the_counts(
+    Forest, weighted, global_random_seed
+):
+    # Each bootstrap tree is scikit-learn's tree fitted with the drawn counts as
+    # sample weights (the draws themselves are checked below, in closed form).
+    X, y = _data(Forest, global_random_seed)
+    sw = None
+    if weighted:
+        sw = np.random.RandomState(global_random_seed).rand(len(y)) + 0.2
+    forest = Forest(n_estimators=5, random_state=global_random_seed)
+    forest.fit(X, y, sample_weight=sw)
+    sampler = _sampler(forest, X, y, sw)
     for tree in forest.estimators_:
-        single = _tree_class(Forest)(
-            splitter=splitter, random_state=tree.random_state
-        ).fit(X, y)
-        assert_array_equal(tree.tree_.feature, single.tree_.feature)
-        assert_array_equal(tree.tree_.threshold, single.tree_.threshold)
-        assert_allclose(tree.tree_.value, single.tree_.value)
-        if Forest in CLASSIFIERS:
-            predictions.append(single.predict_proba(X))
-        else:
-            predictions.append(single.predict(X))
-    expected = np.mean(predictions, axis=0)
+        counts = sampler.counts(tree.random_state)
+        ref = _sk_tree_class(Forest)(
+            max_features=forest.max_features, random_state=tree.random_state
+        )
+        ref.fit(X, y, sample_weight=counts)
+        _assert_same_tree(tree, ref)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_bootstrap_counts_are_multinomial(weighted, global_random_seed):
+    # Closed form: n draws, row i drawn with probability w_i / sum(w), so the
+    # counts of one tree are Multinomial(n, w / sum(w)).
+    n, n_trees = 200, 400
+    rng = np.random.RandomState(global_random_seed)
+    X = rng.normal(size=(n, 3))
+    w = rng.rand(n) + 0.1 if weighted else None
+    sampler = _BootstrapSampler(X, np.zeros((n, 1)), w, n)
+    seeds = global_random_seed * n_trees + np.arange(n_trees)
+    counts = np.array([sampler.counts(s) for s in seeds])
+    assert (counts.sum(axis=1) == n).all()
+    p = np.full(n, 1 / n) if w is None else w / w.sum()
+    # Fraction of (tree, row) cells left out: mean of (1 - p_i)^n (0.3670 when
+    # uniform); its sd over 400 * 200 cells is ~0.002.
+    assert abs((counts == 0).mean() - np.mean((1 - p) ** n)) < 0.01
+    # Per-row totals over the trees ~ Multinomial(n * n_trees, p): chi-square.
+    totals = counts.sum(axis=0)
+    assert chisquare(totals, n * n_trees * p).pvalue > 1e-4
+    # Draws of different seeds are independent: the covariance of two trees'
+    # counts of the same row is 0 (sd of its estimate ~0.005).
+    centred = counts - n * p
+    assert abs(np.mean(centred[0::2] * centred[1::2])) < 0.03
+
+
+def _brute_force_oob(forest, X, y, sampler):
+    """Average over the trees that did not draw a row; 0 where none did (as
+    scikit-learn does)."""
+    classifier = forest.__class__ in CLASSIFIERS
+    total, n_trees = 0.0, np.zeros(len(y))
+    for tree in forest.estimators_:
+        out = sampler.counts(tree.random_state) == 0
+        pred = tree.predict_proba(X) if classifier else tree.predict(X)
+        mask = out.reshape((-1,) + (1,) * (np.ndim(pred) - 1))
+        total = total + np.where(mask, pred, 0.0)
+        n_trees += out
+    n_trees = np.maximum(n_trees, 1).reshape((-1,) + (1,) * (np.ndim(total) - 1))
+    return total / n_trees
+
+
+@pytest.mark.filterwarnings("ignore:Some inputs do not have OOB scores")
+@pytest.mark.parametrize("Forest", [RandomForestClassifier, RandomForestRegressor])
+def test_oob_matches_brute_force(Forest, global_random_seed):
+    X, y = _data(Forest, global_random_seed, n_samples=150)
+    forest = Forest(n_estimators=15, oob_score=True, random_state=global_random_seed)
+    forest.fit(X, y)
+    expected = _brute_force_oob(forest, X, y, _sampler(forest, X, y))
     if Forest in CLASSIFIERS:
-        assert_allclose(forest.predict_proba(X), expected, atol=1e-12)
-        assert_array_equal(forest.predict(X), forest.classes_[expected.argmax(1)])
+        assert_allclose(forest.oob_decision_function_, expected, rtol=1e-12)
+        accuracy = np.mean(forest.classes_[expected.argmax(axis=1)] == y)
+        assert forest.oob_score_ == pytest.approx(accuracy, rel=1e-12)
     else:
-        assert_allclose(forest.predict(X), expected, rtol=1e-12)
+        assert_allclose(forest.oob_prediction_, expected, rtol=1e-12)
+        assert forest.oob_score_ == pytest.approx(r2_score(y, expected), rel=1e-12)
 
 
 def _split(load):
@@ -102,7 +217,7 @@ def _mean_score(Forest, seeds, Xtr, ytr, Xte, yte, **params):
 # distribution: the mean over 5 seeds. The tolerances are ~3 standard
 # deviations of that mean difference, measured over 50 seeds (digits accuracy:
 # sd 0.0045; make_regression R^2: sd 0.008; OOB: sd 0.0014 and 0.006).
-# ExtraTrees (no bootstrap) draws exactly as scikit-learn does: one seed, tight.
+# ExtraTrees (no bootstrap) draws exactly as scikit-learn does: the same trees.
 def _regression_data():
     return make_regression(n_samples=600, n_features=10, noise=10.0, random_state=0)
 
@@ -132,25 +247,28 @@ def test_random_forest_r2_close_to_sklearn(global_random_seed):
 
 
 @pytest.mark.parametrize("load", [load_iris, load_digits])
-def test_extra_trees_accuracy_close_to_sklearn(load, global_random_seed):
-    Xtr, Xte, ytr, yte = _split(load)
-    params = dict(n_estimators=20, random_state=global_random_seed)
-    ours = ExtraTreesClassifier(**params).fit(Xtr, ytr)
-    peer = sk_ensemble.ExtraTreesClassifier(**params).fit(Xtr, ytr)
-    assert abs(ours.score(Xte, yte) - peer.score(Xte, yte)) <= 0.005
+def test_extra_trees_same_as_sklearn(load, global_random_seed):
+    X, y = load(return_X_y=True)  # ties in X included
+    params = dict(n_estimators=10, random_state=global_random_seed)
+    ours = ExtraTreesClassifier(**params).fit(X, y)
+    theirs = sk_ensemble.ExtraTreesClassifier(**params).fit(X, y)
+    _assert_same_trees(ours, theirs)
+    assert_allclose(
+        ours.predict_proba(X), theirs.predict_proba(X), rtol=1e-12, atol=1e-12
+    )
 
 
 @pytest.mark.parametrize("dataset", ["diabetes", "make_regression"])
-def test_extra_trees_r2_close_to_sklearn(dataset, global_random_seed):
+def test_extra_trees_regressor_same_as_sklearn(dataset, global_random_seed):
     if dataset == "diabetes":
         X, y = load_diabetes(return_X_y=True)
     else:
         X, y = _regression_data()
-    Xtr, Xte, ytr, yte = train_test_split(X, y, random_state=0)
-    params = dict(n_estimators=20, random_state=global_random_seed)
-    ours = ExtraTreesRegressor(**params).fit(Xtr, ytr)
-    peer = sk_ensemble.ExtraTreesRegressor(**params).fit(Xtr, ytr)
-    assert abs(ours.score(Xte, yte) - peer.score(Xte, yte)) <= 0.01
+    params = dict(n_estimators=10, random_state=global_random_seed)
+    ours = ExtraTreesRegressor(**params).fit(X, y)
+    theirs = sk_ensemble.ExtraTreesRegressor(**params).fit(X, y)
+    _assert_same_trees(ours, theirs)
+    assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.filterwarnings("ignore:Some inputs do not have OOB scores")
@@ -178,7 +296,7 @@ def test_oob_score_close_to_sklearn(global_random_seed):
     assert forest.oob_prediction_.shape == (len(y),)
 
 
-def test_oob_score_with_max_samples_and_regression_outputs(global_random_seed):
+def test_oob_with_max_samples_and_regression_outputs(global_random_seed):
     X, y = make_regression(
         n_samples=150, n_features=5, n_targets=2, random_state=global_random_seed
     )
@@ -189,8 +307,18 @@ def test_oob_score_with_max_samples_and_regression_outputs(global_random_seed):
         max_samples=0.5,
         random_state=global_random_seed,
     ).fit(X, y)
-    assert forest.oob_prediction_.shape == (150, 2)
-    assert 0.3 < forest.oob_score_ <= 1.0
+    sampler = _sampler(forest, X, y)
+    assert sampler.n_draws == 75
+    expected = _brute_force_oob(forest, X, y, sampler)
+    assert_allclose(forest.oob_prediction_, expected, rtol=1e-12)
+    assert forest.oob_score_ == pytest.approx(r2_score(y, expected), rel=1e-12)
+    # Each ExtraTrees tree is scikit-learn's random-split tree on the counts.
+    for tree in forest.estimators_[:5]:
+        ref = sk_tree.ExtraTreeRegressor(
+            max_features=1.0, random_state=tree.random_state
+        )
+        ref.fit(X, y, sample_weight=sampler.counts(tree.random_state))
+        _assert_same_tree(tree, ref)
 
 
 def test_warm_start_matches_one_shot_fit(global_random_seed):
@@ -232,24 +360,30 @@ def test_n_jobs_invariance(Forest, global_random_seed):
         assert_array_equal(getattr(fits[0], method)(X), reference)
 
 
-def test_hist_splitter_accuracy(global_random_seed):
-    X, y = make_classification(
-        n_samples=2000, n_features=10, n_informative=5, random_state=global_random_seed
-    )
-    Xtr, Xte, ytr, yte = train_test_split(X, y, random_state=0)
-    best = RandomForestClassifier(n_estimators=20, random_state=0).fit(Xtr, ytr)
-    hist = RandomForestClassifier(n_estimators=20, splitter="hist", random_state=0).fit(
-        Xtr, ytr
-    )
+def test_hist_forest_splits_like_sklearn_when_every_value_has_its_bin(
+    global_random_seed,
+):
+    # Digits have at most 17 distinct values per feature: every value has its
+    # own bin, so a hist tree partitions the rows it was grown on exactly as
+    # scikit-learn's exact tree on the same counts (only the thresholds differ:
+    # bin edges, not midpoints; out-of-bag rows may fall in between).
+    X, y = load_digits(return_X_y=True)
+    params = dict(n_estimators=5, splitter="hist", random_state=global_random_seed)
+    hist = RandomForestClassifier(**params).fit(X, y)
     assert hist.estimators_[0].splitter == "hist"
-    hist_2 = RandomForestClassifier(
-        n_estimators=20, splitter="hist", n_jobs=2, random_state=0
-    ).fit(Xtr, ytr)
-    assert_array_equal(hist_2.predict_proba(Xte), hist.predict_proba(Xte))
-    assert abs(best.score(Xte, yte) - hist.score(Xte, yte)) <= 0.02
-    reg = RandomForestRegressor(n_estimators=10, splitter="hist", random_state=0)
-    Xr, yr = _regression_data()
-    assert reg.fit(Xr, yr).score(Xr, yr) > 0.8
+    sampler = _sampler(hist, X, y)
+    for tree in hist.estimators_:
+        counts = sampler.counts(tree.random_state)
+        ref = sk_tree.DecisionTreeClassifier(
+            max_features="sqrt", random_state=tree.random_state
+        ).fit(X, y, sample_weight=counts)
+        assert_array_equal(tree.tree_.feature, ref.tree_.feature)
+        in_bag = counts > 0
+        assert_array_equal(tree.apply(X[in_bag]), ref.apply(X[in_bag]))
+        assert_allclose(tree.tree_.value, ref.tree_.value, rtol=1e-9, atol=1e-12)
+    # Threads do not change the hist forest.
+    hist_2 = RandomForestClassifier(n_jobs=2, **params).fit(X, y)
+    assert_array_equal(hist_2.predict_proba(X), hist.predict_proba(X))
 
 
 def test_class_weight_balanced_equals_sample_weight(global_random_seed):
@@ -269,14 +403,8 @@ def test_class_weight_balanced_equals_sample_weight(global_random_seed):
             as_dict.predict_proba(X),
             Forest(**params).fit(X, y, sample_weight=sw).predict_proba(X),
         )
-    # balanced_subsample: "balanced" weights on each bootstrap sample.
-    params = dict(n_estimators=5, random_state=global_random_seed)
-    subsample = RandomForestClassifier(class_weight="balanced_subsample", **params)
-    balanced = RandomForestClassifier(class_weight="balanced", **params)
-    p_sub = subsample.fit(X, y).predict_proba(X)
-    assert not np.allclose(p_sub, balanced.fit(X, y).predict_proba(X))
     # Without bootstrap, balanced_subsample is balanced.
-    no_boot = dict(params, bootstrap=False)
+    no_boot = dict(n_estimators=5, bootstrap=False, random_state=global_random_seed)
     assert_allclose(
         RandomForestClassifier(class_weight="balanced_subsample", **no_boot)
         .fit(X, y)
@@ -285,6 +413,57 @@ def test_class_weight_balanced_equals_sample_weight(global_random_seed):
         .fit(X, y)
         .predict_proba(X),
     )
+
+
+@pytest.mark.parametrize("Forest", CLASSIFIERS)
+@pytest.mark.parametrize("class_weight", ["balanced", {0: 1.0, 1: 4.0}])
+def test_class_weight_without_bootstrap_same_as_sklearn(
+    Forest, class_weight, global_random_seed
+):
+    X, y = make_classification(
+        n_samples=300, n_features=6, weights=[0.8, 0.2], random_state=global_random_seed
+    )
+    params = dict(
+        n_estimators=5,
+        bootstrap=False,
+        class_weight=class_weight,
+        random_state=global_random_seed,
+    )
+    _assert_same_trees(Forest(**params).fit(X, y), SK[Forest](**params).fit(X, y))
+
+
+def test_balanced_subsample_is_balanced_weights_on_each_bootstrap(global_random_seed):
+    X, y = make_classification(
+        n_samples=300, n_features=6, weights=[0.8, 0.2], random_state=global_random_seed
+    )
+    forest = RandomForestClassifier(
+        n_estimators=5,
+        class_weight="balanced_subsample",
+        random_state=global_random_seed,
+    ).fit(X, y)
+    sampler = _sampler(forest, X, y)
+    for tree in forest.estimators_:
+        indices = sampler.indices(tree.random_state)
+        # scikit-learn's definition: the counts times the "balanced" weights of
+        # the bootstrap sample.
+        weight = np.bincount(indices, minlength=len(y)) * compute_sample_weight(
+            "balanced", y, indices=indices
+        )
+        ref = sk_tree.DecisionTreeClassifier(
+            max_features="sqrt", random_state=tree.random_state
+        ).fit(X, y, sample_weight=weight)
+        _assert_same_tree(tree, ref)
+
+
+@pytest.mark.parametrize("Forest", FORESTS)
+def test_sample_weight_without_bootstrap_same_as_sklearn(Forest, global_random_seed):
+    X, y = _data(Forest, global_random_seed)
+    rng = np.random.RandomState(global_random_seed)
+    for sw in (rng.randint(0, 3, size=len(y)).astype(float), rng.rand(len(y))):
+        params = dict(n_estimators=5, bootstrap=False, random_state=global_random_seed)
+        ours = Forest(**params).fit(X, y, sample_weight=sw)
+        theirs = SK[Forest](**params).fit(X, y, sample_weight=sw)
+        _assert_same_trees(ours, theirs)
 
 
 @pytest.mark.parametrize("Forest", FORESTS)
@@ -301,13 +480,12 @@ def test_zero_sample_weight_equals_removing_samples(Forest, global_random_seed):
     weighted = Forest(**params).fit(X, y, sample_weight=sw)
     kept = sw > 0
     trimmed = Forest(**params).fit(X[kept], y[kept], sample_weight=sw[kept])
-    method = "predict_proba" if Forest in CLASSIFIERS else "predict"
-    if Forest in (RandomForestClassifier, RandomForestRegressor):
-        # Exact splitter: the same trees.
-        assert_allclose(getattr(weighted, method)(X), getattr(trimmed, method)(X))
-    # Weights change the forest.
-    unweighted = Forest(**params).fit(X, y)
-    assert not np.allclose(getattr(weighted, method)(X), getattr(unweighted, method)(X))
+    for a, b in zip(weighted.estimators_, trimmed.estimators_):
+        assert_array_equal(a.tree_.feature, b.tree_.feature)
+        assert_array_equal(a.tree_.threshold, b.tree_.threshold)
+        assert_allclose(a.tree_.value, b.tree_.value, rtol=1e-12)
+    method = _method(Forest)
+    assert_allclose(getattr(weighted, method)(X), getattr(trimmed, method)(X))
 
 
 def test_bootstrap_uses_sample_weight(global_random_seed):
@@ -378,27 +556,42 @@ def test_attributes(Forest, global_random_seed):
         assert_array_equal(forest.predict_log_proba(X), expected_log)
 
 
-def test_string_labels_and_multi_output(global_random_seed):
+def test_string_labels_and_multi_output_same_as_sklearn(global_random_seed):
     X, y = make_classification(n_samples=150, random_state=global_random_seed)
-    labels = np.array(["no", "yes"])[y]
-    forest = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, labels)
-    assert set(forest.predict(X)) <= {"no", "yes"}
-    Y = np.column_stack([labels, y % 2 == 0, (X[:, 0] > 0).astype(int) * 2])
-    forest = ExtraTreesClassifier(n_estimators=5, random_state=0).fit(X, Y)
-    assert forest.predict(X).shape == (150, 3)
-    proba = forest.predict_proba(X)
-    assert len(proba) == 3 and proba[0].shape == (150, 2)
+    names = np.array(["no", "yes"])
+    params = dict(n_estimators=5, random_state=0)
+    as_int = RandomForestClassifier(**params).fit(X, y)
+    as_str = RandomForestClassifier(**params).fit(X, names[y])
+    assert_array_equal(as_str.classes_, names)
+    assert_array_equal(as_str.predict(X), names[as_int.predict(X)])
+    assert_allclose(as_str.predict_proba(X), as_int.predict_proba(X))
+    Y = np.column_stack([names[y], y % 2 == 0, (X[:, 0] > 0).astype(int) * 2])
+    ours = ExtraTreesClassifier(**params).fit(X, Y)
+    theirs = sk_ensemble.ExtraTreesClassifier(**params).fit(X, Y)
+    _assert_same_trees(ours, theirs)
+    assert_array_equal(ours.predict(X), theirs.predict(X))
+    for p, q in zip(ours.predict_proba(X), theirs.predict_proba(X)):
+        assert_allclose(p, q, rtol=1e-12, atol=1e-12)
     Xr, Yr = make_regression(n_samples=100, n_targets=3, random_state=0)
-    reg = RandomForestRegressor(n_estimators=5, random_state=0).fit(Xr, Yr)
-    assert reg.predict(Xr).shape == (100, 3)
+    params = dict(n_estimators=5, bootstrap=False, random_state=0)
+    ours = RandomForestRegressor(**params).fit(Xr, Yr)
+    theirs = sk_ensemble.RandomForestRegressor(**params).fit(Xr, Yr)
+    _assert_same_trees(ours, theirs)
+    assert_allclose(ours.predict(Xr), theirs.predict(Xr), rtol=1e-12)
 
 
-def test_nan_in_X_is_supported():
-    X, y = load_iris(return_X_y=True)
-    X = X.copy()
-    X[::7, 2] = np.nan
-    forest = RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y)
-    assert forest.score(X, y) > 0.9
+@pytest.mark.parametrize("Forest", FORESTS)
+def test_nan_in_X_same_as_sklearn(Forest, global_random_seed):
+    X, y = _data(Forest, global_random_seed)
+    X[np.random.RandomState(global_random_seed).rand(*X.shape) < 0.1] = np.nan
+    params = dict(n_estimators=5, bootstrap=False, random_state=global_random_seed)
+    ours = Forest(**params).fit(X, y)
+    theirs = SK[Forest](**params).fit(X, y)
+    _assert_same_trees(ours, theirs)
+    method = _method(Forest)
+    assert_allclose(
+        getattr(ours, method)(X), getattr(theirs, method)(X), rtol=1e-12, atol=1e-12
+    )
 
 
 def test_bad_input():
@@ -439,21 +632,32 @@ def test_covtype_accuracy_close_to_sklearn(shared_data):
     assert abs(hist.score(Xte, yte) - peer) <= 0.01
 
 
+TREE_PARAMS = [
+    {"max_depth": 2},
+    {"max_leaf_nodes": 5},
+    {"min_samples_leaf": 10},
+    {"min_samples_split": 0.2},
+    {"min_weight_fraction_leaf": 0.05},
+    {"min_impurity_decrease": 0.02},
+    {"max_features": 0.5},
+    {"ccp_alpha": "alpha"},
+]
+
+
 @pytest.mark.parametrize("Forest", FORESTS)
-def test_tree_parameters_reach_the_trees(Forest, global_random_seed):
+@pytest.mark.parametrize("tree_params", TREE_PARAMS, ids=str)
+def test_tree_parameters_reach_the_trees(Forest, tree_params, global_random_seed):
     X, y = _data(Forest, global_random_seed)
-    params = dict(n_estimators=3, random_state=global_random_seed)
-    shallow = Forest(max_depth=2, **params).fit(X, y)
-    assert all(tree.get_depth() <= 2 for tree in shallow.estimators_)
-    few = Forest(max_leaf_nodes=5, **params).fit(X, y)
-    assert all(tree.get_n_leaves() <= 5 for tree in few.estimators_)
-    full = Forest(**params).fit(X, y)
-    alpha = 0.01 if Forest in CLASSIFIERS else 50.0
-    pruned = Forest(ccp_alpha=alpha, **params).fit(X, y)
-    for tree_pruned, tree_full in zip(pruned.estimators_, full.estimators_):
-        assert tree_pruned.get_n_leaves() < tree_full.get_n_leaves()
-    big_leaves = Forest(min_samples_leaf=10, **params).fit(X, y)
-    for tree in big_leaves.estimators_:
-        leaves = tree.tree_.children_left == -1
-        assert tree.tree_.n_node_samples[leaves].min() >= 10
-        assert tree.max_features_ == full.estimators_[0].max_features_
+    if tree_params.get("ccp_alpha") == "alpha":
+        tree_params = {"ccp_alpha": 0.01 if Forest in CLASSIFIERS else 50.0}
+    params = dict(
+        n_estimators=3, bootstrap=False, random_state=global_random_seed, **tree_params
+    )
+    ours = Forest(**params).fit(X, y)
+    theirs = SK[Forest](**params).fit(X, y)
+    _assert_same_trees(ours, theirs)
+    for a, b in zip(ours.estimators_, theirs.estimators_):
+        assert a.max_features_ == b.max_features_
+        assert a.get_depth() == b.get_depth()
+    if "max_depth" in tree_params:
+        assert all(tree.get_depth() == 2 for tree in ours.estimators_)

@@ -169,14 +169,16 @@ def test_multi_output_same_tree_as_sklearn(global_random_seed):
         assert_allclose(ours.predict(X), theirs.predict(X))
 
 
-def test_string_labels_and_log_proba(global_random_seed):
+def test_string_labels_same_as_sklearn(global_random_seed):
     X, y = _clf_data(global_random_seed)
     labels = np.array(["a", "b", "c"])[y]
-    clf = DecisionTreeClassifier(random_state=0, max_depth=3).fit(X, labels)
-    assert_array_equal(clf.classes_, ["a", "b", "c"])
-    assert set(clf.predict(X)) <= {"a", "b", "c"}
+    ours = DecisionTreeClassifier(random_state=0, max_depth=3).fit(X, labels)
+    theirs = sk_tree.DecisionTreeClassifier(random_state=0, max_depth=3).fit(X, labels)
+    assert_same_tree(ours, theirs)
+    assert_array_equal(ours.classes_, theirs.classes_)
+    assert_array_equal(ours.predict(X), theirs.predict(X))
     with np.errstate(divide="ignore"):
-        assert_allclose(clf.predict_log_proba(X), np.log(clf.predict_proba(X)))
+        assert_allclose(ours.predict_log_proba(X), theirs.predict_log_proba(X))
 
 
 def test_cost_complexity_pruning_path_same_as_sklearn(global_random_seed):
@@ -309,12 +311,59 @@ def test_hist_splitter_on_digits(global_random_seed):
     assert hist.score(X_test, y_test) > 0.75
 
 
-def test_hist_splitter_regression(global_random_seed):
+def _python_apply(tree, X):
+    """Leaf of each row, by walking the tree's arrays (NaN follows
+    missing_go_to_left)."""
+    leaves = []
+    for x in X:
+        node = 0
+        while tree.children_left[node] != -1:
+            v = x[tree.feature[node]]
+            if np.isnan(v):
+                go_left = tree.missing_go_to_left[node]
+            else:
+                go_left = v <= tree.threshold[node]
+            node = tree.children_left[node] if go_left else tree.children_right[node]
+        leaves.append(node)
+    return np.array(leaves)
+
+
+def test_hist_splitter_regression_with_nan(global_random_seed):
     Xr, yr = _reg_data(global_random_seed, n=2000)
-    hist = DecisionTreeRegressor(splitter="hist", max_depth=8, random_state=0)
-    exact = DecisionTreeRegressor(max_depth=8, random_state=0)
-    assert hist.fit(Xr, yr).score(Xr, yr) > exact.fit(Xr, yr).score(Xr, yr) - 0.02
-    # The fitted tree predicts on raw values, NaN included.
     Xr[::5, 0] = np.nan
+    hist = DecisionTreeRegressor(splitter="hist", max_depth=8, random_state=0)
     hist.fit(Xr, yr)
-    assert np.isfinite(hist.predict(Xr)).all()
+    leaves = _python_apply(hist.tree_, Xr.astype(np.float32))
+    assert_array_equal(hist.apply(Xr), leaves)
+    # Each node holds its training rows: count, mean and squared error.
+    paths = hist.decision_path(Xr).tocsc()
+    for node in range(hist.tree_.node_count):
+        rows = paths[:, node].nonzero()[0]
+        assert hist.tree_.n_node_samples[node] == len(rows)
+        assert_allclose(hist.tree_.value[node, 0, 0], yr[rows].mean(), rtol=1e-9)
+        assert_allclose(
+            hist.tree_.impurity[node], yr[rows].var(), rtol=1e-7, atol=1e-12
+        )
+    assert_allclose(hist.predict(Xr), hist.tree_.value[leaves, 0, 0])
+    # The root split is the best one over the documented bin edges (quantiles
+    # of each feature, midpoint rule), with NaN sent either way.
+    q = np.linspace(0, 100, 256)[1:-1]
+    n, parent_loss = len(yr), yr.var() * len(yr)
+    best = -np.inf
+    for f in range(Xr.shape[1]):
+        x = Xr[:, f]
+        nan = np.isnan(x)
+        edges = np.unique(np.percentile(x[~nan], q, method="midpoint"))
+        masks = [x <= t for t in edges] + [(x <= t) | nan for t in edges] + [~nan]
+        for left in masks:
+            if 0 < left.sum() < n:
+                loss = yr[left].var() * left.sum() + yr[~left].var() * (~left).sum()
+                best = max(best, (parent_loss - loss) / n)
+    t = hist.tree_
+    left, right = t.children_left[0], t.children_right[0]
+    improvement = (
+        t.impurity[0] * n
+        - t.impurity[left] * t.n_node_samples[left]
+        - t.impurity[right] * t.n_node_samples[right]
+    ) / n
+    assert_allclose(improvement, best, rtol=1e-9)
