@@ -39,7 +39,7 @@ def _mix(z):
     return z ^ (z >> np.uint64(31))
 
 
-def _row_hashes(X, block=1 << 20):
+def _row_hashes(X, block=1 << 16):
     """A 64-bit hash of each row's contents (float32 bits), dense or sparse.
 
     The sum over the row's nonzero entries of a mix of (column, value bits):
@@ -47,6 +47,8 @@ def _row_hashes(X, block=1 << 20):
     its dense version, and the cost is one pass over the stored values (a
     lexicographic sort of all the columns would cost one sort per column).
     """
+    # ``block`` entries at a time: the mix makes a few uint64 temporaries of
+    # that size, which must not show in the forest's peak memory.
     n_samples = X.shape[0]
     hashes = np.zeros(n_samples, dtype=np.uint64)
     if issparse(X):

@@ -35,7 +35,6 @@ from skml._splitting import (
     build_tree,
     prune_tree,
 )
-from skml._splitting._tree import dense_row_blocks
 from skml.ensemble._bootstrap import _BootstrapSampler, _n_samples_bootstrap
 from skml.ensemble._forest_predict import accumulate_leaf_values
 from skml.tree import DecisionTreeClassifier, DecisionTreeRegressor
@@ -91,10 +90,22 @@ def _grow_tree(tree, X, y, y_original, sample_weight, params):
 
 
 def _sum_chunk(trees, X, width):
-    # Sum of the trees' leaf values, one pass over the rows per tree.
+    # Sum of the trees' leaf values: each tree visits all the rows in turn.
     out = np.zeros((X.shape[0], width))
     accumulate_leaf_values(trees, X, out, 1)
     return out
+
+
+def _prediction_csr(X):
+    # X as float32 CSR without duplicate entries (they add up), int32 column
+    # indices and intp row starts.
+    X = X.tocsr().astype(np.float32, copy=False)
+    if not X.has_canonical_format:
+        X = X.copy()
+        X.sum_duplicates()
+    X.indices = X.indices.astype(np.int32, copy=False)
+    X.indptr = X.indptr.astype(np.intp, copy=False)
+    return X
 
 
 class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
@@ -455,9 +466,7 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
         ``n_jobs``.
         """
         if issparse(X):
-            return np.concatenate(
-                [self._sum_trees(block, width) for block in dense_row_blocks(X)]
-            )
+            X = _prediction_csr(X)
         n_samples = X.shape[0]
         trees = [tree.tree_ for tree in self.estimators_]
         chunks = [

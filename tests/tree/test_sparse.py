@@ -122,15 +122,16 @@ def test_regressors_on_sparse_match_dense(Estimator, global_random_seed):
     assert_allclose(b.predict(X), a.predict(dense))
 
 
-def test_sparse_prediction_in_row_blocks(monkeypatch):
-    # Blocks of a few rows give the predictions of one dense pass.
+def test_tree_predicts_sparse_rows_in_blocks(monkeypatch):
+    # Blocks of a few rows give the outputs of one dense pass.
     from skml._splitting import _tree
 
     rng = np.random.RandomState(0)
-    X = _sparse_data(rng, nan=0.0).tocsr()
-    y = (X.toarray()[:, 0] > 0).astype(int)
-    forest = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
-    expected = forest.predict_proba(X.toarray())
+    X = _sparse_data(rng).tocsr()
+    y = (np.nan_to_num(X.toarray()[:, 0]) > 0).astype(int)
+    tree = DecisionTreeClassifier(random_state=0).fit(X, y)
+    dense = X.toarray()
+    expected = tree.apply(dense), tree.decision_path(dense)
     blocks = []
     original = _tree.dense_row_blocks
 
@@ -139,9 +140,41 @@ def test_sparse_prediction_in_row_blocks(monkeypatch):
             blocks.append(len(block))
             yield block
 
-    monkeypatch.setattr("skml.ensemble._forest.dense_row_blocks", small_blocks)
-    assert_allclose(forest.predict_proba(X), expected)
-    assert blocks[:2] == [7, 7] and sum(blocks) == X.shape[0]
+    monkeypatch.setattr(_tree, "dense_row_blocks", small_blocks)
+    assert_array_equal(tree.apply(X), expected[0])
+    assert (tree.decision_path(X) != expected[1]).nnz == 0
+    assert blocks[:2] == [7, 7] and sum(blocks) == 2 * X.shape[0]
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_forest_predicts_sparse_rows_like_dense(n_jobs):
+    # The CSR traversal: NaN and explicit zeros stored, empty rows, unsorted
+    # indices, int64 index arrays.
+    rng = np.random.RandomState(0)
+    X = _sparse_data(rng, nan=0.1).tocsr()
+    dense = X.toarray()
+    y = (np.nan_to_num(dense[:, 0]) + np.nan_to_num(dense[:, 1]) > 0).astype(int)
+    forest = RandomForestClassifier(n_estimators=10, random_state=0, n_jobs=n_jobs)
+    forest.fit(X, y)
+    X_test = X[:200].copy()
+    X_test[::10] = 0.0  # empty rows
+    X_test.eliminate_zeros()
+    X_test.data[::7] = 0.0  # explicit zeros
+    expected = forest.predict_proba(X_test.toarray())
+    assert_allclose(forest.predict_proba(X_test), expected)
+    shuffled = X_test.copy()
+    for i in range(shuffled.shape[0]):  # unsorted column indices within rows
+        start, stop = shuffled.indptr[i], shuffled.indptr[i + 1]
+        order = rng.permutation(stop - start) + start
+        shuffled.indices[start:stop] = shuffled.indices[order]
+        shuffled.data[start:stop] = shuffled.data[order]
+    shuffled.has_sorted_indices = False
+    assert_allclose(forest.predict_proba(shuffled), expected)
+    wide = sp.csr_matrix(
+        (X_test.data, X_test.indices.astype(np.int64), X_test.indptr.astype(np.int64)),
+        shape=X_test.shape,
+    )
+    assert_allclose(forest.predict_proba(wide), expected)
 
 
 def test_row_hashes_of_sparse_and_dense_agree(global_random_seed):
@@ -163,3 +196,20 @@ def test_sparse_with_too_many_entries_is_rejected():
     X.indptr = X.indptr.astype(np.int64)
     with pytest.raises(ValueError, match="int64"):
         DecisionTreeClassifier().fit(X, np.arange(10) % 2)
+
+
+def test_forest_adds_up_duplicate_sparse_entries():
+    # CSR may store one cell twice; the value is the sum, as for toarray().
+    rng = np.random.RandomState(0)
+    X = rng.rand(300, 4)
+    y = (X[:, 0] > 0.5).astype(int)
+    forest = RandomForestClassifier(n_estimators=5, random_state=0).fit(X, y)
+    cols = np.zeros(100, dtype=int)
+    values = np.tile([0.3, 0.4], 50)
+    duplicated = sp.csr_matrix(
+        (values, cols, np.arange(0, 101, 2)), shape=(50, 4)
+    )  # two entries per row in column 0, not summed by construction
+    assert not duplicated.has_canonical_format
+    assert_allclose(
+        forest.predict_proba(duplicated), forest.predict_proba(duplicated.toarray())
+    )
