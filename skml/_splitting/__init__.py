@@ -65,7 +65,8 @@ def criterion_source(criterion, y, sample_weight, n_classes=None):
     if criterion in CLASSIFICATION_CRITERIA:
         n_classes = np.asarray(n_classes, dtype=np.intp)
         stride = int(n_classes.max())
-        slots = y.astype(np.intp) + stride * np.arange(n_outputs, dtype=np.intp)
+        slots = y.astype(np.intp)
+        slots += stride * np.arange(n_outputs, dtype=np.intp)
         return CriterionSource(
             CLASSIFICATION_CRITERIA[criterion],
             sample_weight,
@@ -244,7 +245,7 @@ def build_tree(
     sample_weight = np.ascontiguousarray(sample_weight, dtype=np.float64)
     n_outputs = y.shape[1]
     source = criterion_source(criterion, y, sample_weight, n_classes)
-    samples = np.flatnonzero(sample_weight != 0.0).astype(np.intp)
+    samples = np.flatnonzero(sample_weight != 0.0).astype(np.intp, copy=False)
     if criterion in CLASSIFICATION_CRITERIA:
         tree = Tree(n_features, np.asarray(n_classes, dtype=np.intp), n_outputs)
     else:

@@ -121,6 +121,7 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
             if rec.depth > max_depth_seen:
                 max_depth_seen = rec.depth
     tree.max_depth = max_depth_seen
+    tree._shrink_to_fit()
 
 
 cdef int _add_split_node(
@@ -190,7 +191,9 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
     cdef FrontierRecord record, left, right
     cdef intp_t max_split_nodes = max_leaf_nodes - 1, max_depth_seen = 0
     cdef Node* node
-    tree._resize(max_split_nodes + max_leaf_nodes)
+    # Grown by doubling from at most 2047 nodes: max_leaf_nodes may be far
+    # more than the data can split into.
+    tree._resize(min(max_split_nodes + max_leaf_nodes, 2047))
     with nogil:
         _add_split_node(tree, splitter, &stats[0], 0, splitter.n_samples,
                         1, 1, TREE_UNDEFINED, 0, INFINITY, &params, &record)
@@ -226,3 +229,4 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
             if record.depth > max_depth_seen:
                 max_depth_seen = record.depth
     tree.max_depth = max_depth_seen
+    tree._shrink_to_fit()

@@ -156,4 +156,5 @@ def prune_tree(Tree tree, float64_t ccp_alpha):
         if depth > max_depth_seen:
             max_depth_seen = depth
     pruned.max_depth = max_depth_seen
+    pruned._shrink_to_fit()
     return pruned

@@ -32,6 +32,7 @@ cdef class Tree:
     cdef intp_t value_stride                # n_outputs * max_n_classes
 
     cdef int _resize(self, intp_t capacity) except -1 nogil
+    cdef int _shrink_to_fit(self) except -1 nogil
     cdef intp_t _add_node(self, intp_t parent, bint is_left, bint is_leaf,
                           intp_t feature, float64_t threshold,
                           float64_t impurity, intp_t n_node_samples,

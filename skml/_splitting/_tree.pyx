@@ -165,6 +165,26 @@ cdef class Tree:
         self.capacity = capacity
         return 0
 
+    cdef int _shrink_to_fit(self) except -1 nogil:
+        """Release the capacity beyond ``node_count`` (builds grow it by
+        doubling; a forest keeps many trees)."""
+        cdef void* ptr
+        cdef intp_t capacity = max(self.node_count, 1)
+        if capacity >= self.capacity:
+            return 0
+        ptr = realloc(self.nodes, capacity * sizeof(Node))
+        if ptr == NULL:
+            with gil:
+                raise MemoryError()
+        self.nodes = <Node*> ptr
+        ptr = realloc(self.value_ptr, capacity * self.value_stride * sizeof(float64_t))
+        if ptr == NULL:
+            with gil:
+                raise MemoryError()
+        self.value_ptr = <float64_t*> ptr
+        self.capacity = capacity
+        return 0
+
     cdef intp_t _add_node(self, intp_t parent, bint is_left, bint is_leaf,
                           intp_t feature, float64_t threshold,
                           float64_t impurity, intp_t n_node_samples,

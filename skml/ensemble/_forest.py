@@ -67,6 +67,7 @@ def _grow_tree(tree, X, y, y_original, sample_weight, params):
             weight = weight * compute_sample_weight(
                 "balanced", y_original, indices=indices
             )
+        del indices  # n_draws entries per thread, not needed while growing
     tree.tree_ = build_tree(
         X,
         y,
