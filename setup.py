@@ -76,9 +76,7 @@ EXTENSIONS = {
     "skml._splitting._splitter": {"sources": ["skml/_splitting/_splitter.pyx"]},
     "skml._splitting._tree": {"sources": ["skml/_splitting/_tree.pyx"]},
     "skml._splitting._hist": {"sources": ["skml/_splitting/_hist.pyx"]},
-    "skml._splitting._sparse_splitter": {
-        "sources": ["skml/_splitting/_sparse_splitter.pyx"]
-    },
+    "skml._splitting._columns": {"sources": ["skml/_splitting/_columns.pyx"]},
     "skml._splitting._builder": {
         "sources": ["skml/_splitting/_builder.pyx"],
         "language": "c++",

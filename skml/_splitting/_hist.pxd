@@ -25,6 +25,7 @@ cdef class HistSplitter(Splitter):
     cdef intp_t hist_bins                       # histogram bins of all features
     cdef intp_t width                           # values per bin: stats, weight, count
     cdef bint subtract                          # keep histograms for the children
+    cdef intp_t exact_below                     # smaller nodes: exact splits
     cdef HistSlot* slots                        # histogram buffers, allocated lazily
     cdef intp_t n_slots                         # buffers allocated (high-water mark)
     cdef intp_t capacity                        # length of slots

@@ -62,7 +62,7 @@ cdef class HistSplitter(Splitter):
     def set_bins(self, const uint8_t[:, ::1] codes,
                  const float64_t[:, ::1] bin_thresholds,
                  const intp_t[::1] n_bins, bint subtract,
-                 Py_ssize_t max_pool_bytes=MAX_POOL_BYTES):
+                 Py_ssize_t max_pool_bytes=MAX_POOL_BYTES, intp_t exact_below=0):
         """Bin codes (255 = missing), bin upper edges and bin counts.
 
         With ``subtract``, histograms are kept for subtraction within
@@ -80,6 +80,7 @@ cdef class HistSplitter(Splitter):
         self.hist_bins = total
         self.width = self.crit.n_stats + 2
         self.subtract = subtract
+        self.exact_below = exact_below
         self.acc = np.zeros(self.width)
         size = self.hist_bins * self.width * sizeof(float64_t)
         # Subtraction needs two buffers: the parent's and the smaller child's.
@@ -182,6 +183,9 @@ cdef class HistSplitter(Splitter):
             return
         parent = self._find(start, end)
         if parent < 0:
+            return
+        if pos - start < self.exact_below and end - pos < self.exact_below:
+            self.slots[parent].start = -1  # both children split exactly
             return
         other = self._acquire(parent)
         if other < 0:
@@ -298,6 +302,10 @@ cdef class HistSplitter(Splitter):
         cdef float64_t* h
         cdef bint constant, left
         cdef uint8_t code
+        if end - start < self.exact_below:
+            Splitter.node_split(self, start, end, parent, wn, impurity,
+                                n_constant_features, split)
+            return
         cdef SplitRecord best
         best.feature = 0
         best.pos = end

@@ -4,6 +4,7 @@
 
 from libc.stdint cimport uint64_t
 
+from skml._splitting._columns cimport CSCColumns
 from skml._splitting._criterion cimport Criterion, CriterionSource
 from skml.utils._typedefs cimport float32_t, float64_t, intp_t, uint8_t, uint32_t
 
@@ -49,6 +50,7 @@ cdef class Splitter:
     cdef CriterionSource source         # owner of the criterion arrays
     cdef const Criterion* crit          # the criterion (points into source)
     cdef const float32_t[::1, :] X      # (n_samples, n_features) Fortran-ordered
+    cdef CSCColumns csc                 # sparse X instead (X then has no rows)
     cdef int method                     # SPLIT_BEST or SPLIT_RANDOM
     cdef intp_t n_features              # number of features
     cdef intp_t max_features            # features drawn per node

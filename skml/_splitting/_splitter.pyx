@@ -44,7 +44,7 @@ from skml._splitting._partitioner cimport (
     sort_by_feature,
     sort_keys,
 )
-from skml.utils._typedefs cimport float32_t, float64_t, intp_t, uint32_t
+from skml.utils._typedefs cimport float32_t, float64_t, int32_t, intp_t, uint32_t
 
 cdef float64_t FEATURE_THRESHOLD = 1e-7
 
@@ -138,11 +138,19 @@ cdef class Splitter:
     cdef const float32_t* _column(self, intp_t feature, intp_t start,
                                   intp_t end, bint* all_zero) noexcept nogil:
         """Values of ``feature``, indexed by sample id; valid (at least) for
-        ``samples[start:end]``. Sparse data fills a scratch column here, and
-        sets ``all_zero`` when the node has no stored value of the feature
-        (then constant: no need to sort it)."""
+        ``samples[start:end]``. Sparse data fills a scratch column, and sets
+        ``all_zero`` when the node has no stored value of the feature (then
+        constant: no need to sort it)."""
+        if self.csc is not None:
+            return self.csc.gather(&self.samples[0], feature, start, end, all_zero)
         all_zero[0] = 0
         return &self.X[0, feature]
+
+    def set_csc(self, const float32_t[::1] data, const int32_t[::1] indices,
+                const intp_t[::1] indptr, intp_t n_rows):
+        """Read ``X`` from these CSC arrays (row indices sorted within each
+        column) instead of the dense ``X`` (which may then have no rows)."""
+        self.csc = CSCColumns(data, indices, indptr, n_rows)
 
     cdef void node_stats(self, intp_t start, intp_t end, float64_t* stats,
                          float64_t* wn) noexcept nogil:

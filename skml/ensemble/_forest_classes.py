@@ -54,7 +54,8 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
     splitter : {"best", "hist"}, default="best"
         Best threshold of each drawn feature, or the best threshold among the
         edges of at most 255 bins per feature (histogram split finding, binned
-        once for the whole forest: faster on large data).
+        once for the whole forest: faster on large data; nodes of fewer than
+        256 samples are split on exact values).
 
     max_depth : int, default=None
         Maximum depth of the trees; ``None`` grows until the leaves are pure or
@@ -441,7 +442,8 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
     splitter : {"best", "hist"}, default="best"
         Best threshold of each drawn feature, or the best threshold among the
         edges of at most 255 bins per feature (histogram split finding, binned
-        once for the whole forest: faster on large data).
+        once for the whole forest: faster on large data; nodes of fewer than
+        256 samples are split on exact values).
 
     max_depth : int, default=None
         Maximum depth of the trees; ``None`` grows until the leaves are pure or

@@ -400,7 +400,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseDecisionTree):
     splitter : {"best", "random", "hist"}, default="best"
         Best threshold of each drawn feature, one random threshold per drawn
         feature, or the best threshold among the edges of at most 255 bins per
-        feature (histogram split finding: faster on large data).
+        feature (histogram split finding: faster on large data; nodes of fewer
+        than 256 samples are split on exact values).
 
     max_depth : int, default=None
         Maximum depth of the tree; ``None`` grows until the leaves are pure or
@@ -660,7 +661,8 @@ class DecisionTreeRegressor(RegressorMixin, BaseDecisionTree):
     splitter : {"best", "random", "hist"}, default="best"
         Best threshold of each drawn feature, one random threshold per drawn
         feature, or the best threshold among the edges of at most 255 bins per
-        feature (histogram split finding: faster on large data).
+        feature (histogram split finding: faster on large data; nodes of fewer
+        than 256 samples are split on exact values).
 
     max_depth : int, default=None
         Maximum depth of the tree; ``None`` grows until the leaves are pure or

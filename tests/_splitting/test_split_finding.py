@@ -337,6 +337,7 @@ def test_hist_split_matches_brute_force(criterion, missing, global_random_seed):
         w,
         criterion=criterion,
         splitter="hist",
+        hist_exact_below=0,  # histograms at every node
         n_classes=n_classes,
         max_depth=1,
         min_samples_leaf=2,
@@ -392,7 +393,9 @@ def test_hist_grows_the_exact_tree_when_every_value_has_its_bin(
         y = np.round(y)  # exact sums: ties resolve alike
     kwargs = dict(criterion=criterion, n_classes=n_classes, seed=global_random_seed)
     exact = build_tree(X, y, np.ones(len(y)), **kwargs)
-    hist = build_tree(X, y, np.ones(len(y)), splitter="hist", **kwargs)
+    hist = build_tree(
+        X, y, np.ones(len(y)), splitter="hist", hist_exact_below=0, **kwargs
+    )
     assert hist.node_count == exact.node_count
     for name in ("children_left", "feature", "n_node_samples"):
         assert_array_equal(getattr(hist, name), getattr(exact, name))
@@ -439,6 +442,7 @@ def test_hist_subtraction_gives_the_same_tree(
     kwargs = dict(
         criterion=criterion,
         splitter="hist",
+        hist_exact_below=0,  # histograms at every node
         n_classes=n_classes,
         max_depth=8 if max_leaf_nodes is None else None,
         max_leaf_nodes=max_leaf_nodes,
@@ -469,9 +473,9 @@ def test_hist_subtraction_pool_is_bounded_and_released(
     made = []
 
     class RecordedHistSplitter(HistSplitter):
-        def set_bins(self, codes, thresholds, n_bins, subtract):
+        def set_bins(self, codes, thresholds, n_bins, subtract, **kwargs):
             made.append(self)
-            super().set_bins(codes, thresholds, n_bins, subtract)
+            super().set_bins(codes, thresholds, n_bins, subtract, **kwargs)
             if budget is not None:  # again, now that the buffer size is known
                 slot_bytes = self._py_pool_stats()[1]
                 super().set_bins(
@@ -480,6 +484,7 @@ def test_hist_subtraction_pool_is_bounded_and_released(
                     n_bins,
                     subtract,
                     max_pool_bytes=budget * slot_bytes,
+                    **kwargs,
                 )
 
     rng = np.random.RandomState(global_random_seed)
@@ -487,6 +492,7 @@ def test_hist_subtraction_pool_is_bounded_and_released(
     kwargs = dict(
         criterion=criterion,
         splitter="hist",
+        hist_exact_below=0,  # histograms at every node
         n_classes=n_classes,
         max_depth=8 if max_leaf_nodes is None else None,
         max_leaf_nodes=max_leaf_nodes,
@@ -504,3 +510,67 @@ def test_hist_subtraction_pool_is_bounded_and_released(
         assert n_slots <= max_leaf_nodes + 1
     if budget is not None:
         assert n_slots <= max(budget, 2)
+
+
+# Histogram splitter with exact splits of small nodes ------------------------
+
+
+@pytest.mark.parametrize("criterion", ["gini", "squared_error"])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_hist_with_every_node_exact_is_the_exact_tree(
+    criterion, sparse, global_random_seed
+):
+    import scipy.sparse as sp
+
+    rng = np.random.RandomState(global_random_seed)
+    X, y, w, n_classes = _subtraction_data(criterion, rng, n=500)
+    X = sp.csc_matrix(np.nan_to_num(X)) if sparse else X
+    kwargs = dict(criterion=criterion, n_classes=n_classes, seed=global_random_seed)
+    exact = build_tree(X, y, w, **kwargs)
+    hist = build_tree(X, y, w, splitter="hist", hist_exact_below=10**6, **kwargs)
+    _assert_same_tree(hist, exact)
+
+
+@pytest.mark.parametrize("criterion", ["gini", "squared_error"])
+def test_hist_splits_small_nodes_exactly(criterion, global_random_seed):
+    # Below hist_exact_below samples a node gets the brute-force best split of
+    # its own samples; above, its threshold is a bin edge.
+    from skml._splitting import bin_features
+
+    rng = np.random.RandomState(global_random_seed)
+    X, y, w, n_classes = _subtraction_data(criterion, rng, n=600)
+    X = np.round(X, 2).astype(np.float32)  # ties: bins hold several values
+    codes, edges, n_bins = bin_features(X, max_bins=16)
+    tree = build_tree(
+        X,
+        y,
+        w,
+        criterion=criterion,
+        n_classes=n_classes,
+        splitter="hist",
+        bins=(codes, edges, n_bins),
+        hist_exact_below=120,
+        max_depth=6,
+    )
+    paths = tree.decision_path(X).tocsc()
+    n_small = 0
+    for node in range(tree.node_count):
+        if tree.children_left[node] < 0:
+            continue
+        f, t = tree.feature[node], tree.threshold[node]
+        if tree.n_node_samples[node] >= 120:
+            assert t in set(edges[f, : n_bins[f] - 1]) or t == np.inf
+            continue
+        n_small += 1
+        rows = paths[:, node].nonzero()[0]
+        rows = rows[w[rows] != 0]
+        Xn, yn, wn = X[rows], y[rows], w[rows]
+        left, right = tree.children_left[node], tree.children_right[node]
+        got = (
+            tree.impurity[node]
+            - tree.weighted_n_node_samples[left] / wn.sum() * tree.impurity[left]
+            - tree.weighted_n_node_samples[right] / wn.sum() * tree.impurity[right]
+        )
+        expected = best_split_improvement(criterion, Xn, yn, wn, n_classes)
+        assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
+    assert n_small > 0

@@ -624,12 +624,21 @@ def test_covtype_accuracy_close_to_sklearn(shared_data):
     X = frame.iloc[:, :-1].to_numpy(dtype=np.float64)
     y = frame.iloc[:, -1].to_numpy()
     Xtr, Xte, ytr, yte = train_test_split(X, y, random_state=0)
-    params = dict(n_estimators=50, n_jobs=2, random_state=0)
-    ours = RandomForestClassifier(**params).fit(Xtr, ytr).score(Xte, yte)
-    peer = sk_ensemble.RandomForestClassifier(**params).fit(Xtr, ytr).score(Xte, yte)
-    assert abs(ours - peer) <= 0.005
-    hist = RandomForestClassifier(splitter="hist", **params).fit(Xtr, ytr)
-    assert abs(hist.score(Xte, yte) - peer) <= 0.01
+    # Means over seeds: the forests draw different bootstraps (the seed-to-seed
+    # spread of one accuracy is about 0.2%).
+    scores = {"ours": [], "hist": [], "peer": []}
+    for seed in range(3):
+        params = dict(n_estimators=50, n_jobs=2, random_state=seed)
+        models = {
+            "ours": RandomForestClassifier(**params),
+            "hist": RandomForestClassifier(splitter="hist", **params),
+            "peer": sk_ensemble.RandomForestClassifier(**params),
+        }
+        for name, model in models.items():
+            scores[name].append(model.fit(Xtr, ytr).score(Xte, yte))
+    peer = np.mean(scores["peer"])
+    assert abs(np.mean(scores["ours"]) - peer) <= 0.005
+    assert abs(np.mean(scores["hist"]) - peer) <= 0.005
 
 
 TREE_PARAMS = [
