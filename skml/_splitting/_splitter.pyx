@@ -201,11 +201,12 @@ cdef class Splitter:
         # outputs, and the weight of every prefix.
         cdef const Criterion* c = self.crit
         cdef intp_t n_out = c.n_outputs, n = self.n_samples, m = end - start
-        cdef intp_t top = highest_power_of_two(m), o, k, i, r, lo
+        cdef intp_t top = highest_power_of_two(m), o, j, k, i, r, lo
         cdef float64_t* fw = &self.fen_w[0]
         cdef float64_t* fwy = &self.fen_wy[0]
         cdef const float64_t* ys
-        cdef float64_t w, wy, total, total_y, below, below_y
+        cdef float64_t w, wy, total, total_y, below, below_y, loss
+        cdef bint backward
         memset(&self.prefix_loss[0], 0, (m + 1) * sizeof(float64_t))
         memset(&self.suffix_loss[0], 0, (m + 1) * sizeof(float64_t))
         self.prefix_w[0] = 0.0
@@ -213,42 +214,30 @@ cdef class Splitter:
             self.prefix_w[k + 1] = self.prefix_w[k] + c.weights[self.samples[start + k]]
         for o in range(n_out):
             ys = &self.rank_y[o * n]
-            # Forward: prefix losses.
-            fenwick_clear(fw, fwy, m)
-            total = 0.0
-            total_y = 0.0
-            for k in range(m):
-                i = self.samples[start + k]
-                r = self.node_rank[i * n_out + o]
-                w = c.weights[i]
-                wy = w * ys[r]
-                fenwick_add(fw, fwy, m, r, w, wy)
-                total += w
-                total_y += wy
-                lo = fenwick_lower_median(fw, fwy, m, top, 0.5 * total, &below,
-                                          &below_y)
-                if lo >= m:
-                    lo = m - 1
-                self.prefix_loss[k + 1] += (ys[lo] * (2.0 * below - total)
-                                            + total_y - 2.0 * below_y)
-            # Backward: suffix losses.
-            fenwick_clear(fw, fwy, m)
-            total = 0.0
-            total_y = 0.0
-            for k in range(m - 1, -1, -1):
-                i = self.samples[start + k]
-                r = self.node_rank[i * n_out + o]
-                w = c.weights[i]
-                wy = w * ys[r]
-                fenwick_add(fw, fwy, m, r, w, wy)
-                total += w
-                total_y += wy
-                lo = fenwick_lower_median(fw, fwy, m, top, 0.5 * total, &below,
-                                          &below_y)
-                if lo >= m:
-                    lo = m - 1
-                self.suffix_loss[k] += (ys[lo] * (2.0 * below - total)
-                                        + total_y - 2.0 * below_y)
+            # Samples enter the Fenwick tree from the left (prefix losses),
+            # then from the right (suffix losses).
+            for backward in range(2):
+                fenwick_clear(fw, fwy, m)
+                total = 0.0
+                total_y = 0.0
+                for j in range(m):
+                    k = m - 1 - j if backward else j
+                    i = self.samples[start + k]
+                    r = self.node_rank[i * n_out + o]
+                    w = c.weights[i]
+                    wy = w * ys[r]
+                    fenwick_add(fw, fwy, m, r, w, wy)
+                    total += w
+                    total_y += wy
+                    lo = fenwick_lower_median(fw, fwy, m, top, 0.5 * total, &below,
+                                              &below_y)
+                    if lo >= m:
+                        lo = m - 1
+                    loss = ys[lo] * (2.0 * below - total) + total_y - 2.0 * below_y
+                    if backward:
+                        self.suffix_loss[k] += loss
+                    else:
+                        self.prefix_loss[k + 1] += loss
 
     cdef void _median_children(self, intp_t start, intp_t pos, intp_t end,
                                float64_t* loss_left, float64_t* loss_right,

@@ -2,7 +2,7 @@
 # Authors: The skml developers
 # The fitted tree: a compact node array plus a value array.
 
-from skml.utils._typedefs cimport float32_t, float64_t, intp_t, uint8_t
+from skml.utils._typedefs cimport float32_t, float64_t, int32_t, intp_t, uint8_t
 
 cdef enum:
     TREE_LEAF = -1          # child id of a leaf
@@ -19,6 +19,57 @@ cdef struct Node:
     uint8_t missing_go_to_left      # whether NaN in ``feature`` goes left
 
 
+# Rows of X as the traversals read them: dense (C-contiguous) or CSR, a sparse
+# row being first scattered into a per-thread buffer.
+
+cdef struct DenseRows:
+    const float32_t* values     # (n_rows, n_features) C-contiguous
+    intp_t n_features
+
+
+cdef struct SparseRows:
+    const float32_t* data       # CSR values
+    const int32_t* indices      # CSR column indices
+    const intp_t* indptr        # CSR row starts
+    intp_t n_features
+    # The current row, scattered (one per thread): value[f] holds X[i, f] when
+    # owner[f] == i, else X[i, f] is zero.
+    float32_t* value
+    intp_t* owner
+
+
+ctypedef fused Rows:
+    DenseRows
+    SparseRows
+
+
+cdef inline float32_t row_value(const Rows* rows, intp_t i,
+                                intp_t feature) noexcept nogil:
+    # X[i, feature].
+    if Rows is DenseRows:
+        return rows.values[i * rows.n_features + feature]
+    else:
+        if rows.owner[feature] == i:
+            return rows.value[feature]
+        return 0.0
+
+
+cdef inline intp_t leaf_of_row(const Node* root, const Rows* rows,
+                               intp_t i) noexcept nogil:
+    # Index of row i's leaf; NaN goes where the node says.
+    cdef const Node* node = root
+    cdef float32_t x
+    while node.left_child != TREE_LEAF:
+        x = row_value(rows, i, node.feature)
+        if x <= node.threshold:
+            node = &root[node.left_child]
+        elif x > node.threshold or not node.missing_go_to_left:
+            node = &root[node.right_child]
+        else:  # NaN
+            node = &root[node.left_child]
+    return node - root
+
+
 cdef class Tree:
     cdef readonly intp_t n_features         # number of features of X
     cdef readonly object n_classes          # ndarray (n_outputs,) of class counts
@@ -31,6 +82,7 @@ cdef class Tree:
     cdef float64_t* value_ptr               # (capacity, n_outputs, max_n_classes)
     cdef intp_t value_stride                # n_outputs * max_n_classes
 
+    cdef int _set_capacity(self, intp_t capacity) except -1 nogil
     cdef int _resize(self, intp_t capacity) except -1 nogil
     cdef int _shrink_to_fit(self) except -1 nogil
     cdef intp_t _add_node(self, intp_t parent, bint is_left, bint is_leaf,

@@ -146,10 +146,10 @@ cdef class Tree:
         self.node_count = n
         self.max_depth = state["max_depth"]
 
-    cdef int _resize(self, intp_t capacity) except -1 nogil:
+    cdef int _set_capacity(self, intp_t capacity) except -1 nogil:
+        # Reallocate the node and value arrays to ``capacity`` nodes (new
+        # values zeroed).
         cdef void* ptr
-        if capacity <= self.capacity:
-            return 0
         ptr = realloc(self.nodes, capacity * sizeof(Node))
         if ptr == NULL:
             with gil:
@@ -160,30 +160,24 @@ cdef class Tree:
             with gil:
                 raise MemoryError()
         self.value_ptr = <float64_t*> ptr
-        memset(self.value_ptr + self.capacity * self.value_stride, 0,
-               (capacity - self.capacity) * self.value_stride * sizeof(float64_t))
+        if capacity > self.capacity:
+            memset(self.value_ptr + self.capacity * self.value_stride, 0,
+                   (capacity - self.capacity) * self.value_stride * sizeof(float64_t))
         self.capacity = capacity
         return 0
+
+    cdef int _resize(self, intp_t capacity) except -1 nogil:
+        """Grow the arrays to hold at least ``capacity`` nodes."""
+        if capacity <= self.capacity:
+            return 0
+        return self._set_capacity(capacity)
 
     cdef int _shrink_to_fit(self) except -1 nogil:
         """Release the capacity beyond ``node_count`` (builds grow it by
         doubling; a forest keeps many trees)."""
-        cdef void* ptr
-        cdef intp_t capacity = max(self.node_count, 1)
-        if capacity >= self.capacity:
+        if self.node_count >= self.capacity or self.capacity <= 1:
             return 0
-        ptr = realloc(self.nodes, capacity * sizeof(Node))
-        if ptr == NULL:
-            with gil:
-                raise MemoryError()
-        self.nodes = <Node*> ptr
-        ptr = realloc(self.value_ptr, capacity * self.value_stride * sizeof(float64_t))
-        if ptr == NULL:
-            with gil:
-                raise MemoryError()
-        self.value_ptr = <float64_t*> ptr
-        self.capacity = capacity
-        return 0
+        return self._set_capacity(max(self.node_count, 1))
 
     cdef intp_t _add_node(self, intp_t parent, bint is_left, bint is_leaf,
                           intp_t feature, float64_t threshold,
@@ -220,23 +214,12 @@ cdef class Tree:
 
     cdef void _apply(self, const float32_t[:, ::1] X,
                      intp_t[::1] out) noexcept nogil:
-        cdef intp_t i, n = X.shape[0]
-        cdef const Node* nodes = self.nodes
-        cdef const Node* node
-        cdef const float32_t* row
-        cdef float32_t x
-        for i in range(n):
-            node = nodes
-            row = &X[i, 0]
-            while node.left_child != TREE_LEAF:
-                x = row[node.feature]
-                if x <= node.threshold:
-                    node = &nodes[node.left_child]
-                elif x > node.threshold or not node.missing_go_to_left:
-                    node = &nodes[node.right_child]
-                else:  # NaN
-                    node = &nodes[node.left_child]
-            out[i] = node - nodes
+        cdef intp_t i
+        cdef DenseRows rows
+        rows.n_features = X.shape[1]
+        rows.values = &X[0, 0] if X.shape[0] and X.shape[1] else NULL
+        for i in range(X.shape[0]):
+            out[i] = leaf_of_row(self.nodes, &rows, i)
 
     def apply(self, X):
         """Index of the leaf each row of ``X`` lands in.

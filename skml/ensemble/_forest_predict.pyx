@@ -13,56 +13,8 @@ node, and trees grown on sparse data are deep).
 from cython.parallel cimport prange
 from libc.stdlib cimport free, malloc
 
-from skml._splitting._tree cimport Node, TREE_LEAF, Tree
+from skml._splitting._tree cimport DenseRows, Node, Rows, SparseRows, Tree, leaf_of_row
 from skml.utils._typedefs cimport float32_t, float64_t, int32_t, intp_t
-
-
-cdef struct DenseRows:
-    const float32_t* values     # (n_rows, n_features) C-contiguous
-    intp_t n_features
-
-
-cdef struct SparseRows:
-    const float32_t* data       # CSR values
-    const int32_t* indices      # CSR column indices
-    const intp_t* indptr        # CSR row starts
-    intp_t n_features
-    # The current row, scattered (one per thread): value[f] holds X[i, f] when
-    # owner[f] == i, else X[i, f] is zero.
-    float32_t* value
-    intp_t* owner
-
-
-ctypedef fused Rows:
-    DenseRows
-    SparseRows
-
-
-cdef inline float32_t _value(const Rows* rows, intp_t i,
-                             intp_t feature) noexcept nogil:
-    # X[i, feature].
-    if Rows is DenseRows:
-        return rows.values[i * rows.n_features + feature]
-    else:
-        if rows.owner[feature] == i:
-            return rows.value[feature]
-        return 0.0
-
-
-cdef inline intp_t _leaf(const Node* root, const Rows* rows,
-                         intp_t i) noexcept nogil:
-    # Index of row i's leaf; NaN goes where the node says.
-    cdef const Node* node = root
-    cdef float32_t x
-    while node.left_child != TREE_LEAF:
-        x = _value(rows, i, node.feature)
-        if x <= node.threshold:
-            node = &root[node.left_child]
-        elif x > node.threshold or not node.missing_go_to_left:
-            node = &root[node.right_child]
-        else:  # NaN
-            node = &root[node.left_child]
-    return node - root
 
 
 cdef inline void _add_leaves(const Node** nodes, const float64_t** values,
@@ -71,7 +23,7 @@ cdef inline void _add_leaves(const Node** nodes, const float64_t** values,
     cdef intp_t t, k
     cdef const float64_t* value
     for t in range(n_trees):
-        value = values[t] + _leaf(nodes[t], rows, i) * stride
+        value = values[t] + leaf_of_row(nodes[t], rows, i) * stride
         for k in range(stride):
             out_row[k] += value[k]
 
