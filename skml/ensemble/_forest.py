@@ -11,7 +11,7 @@ for each block of samples, so they do not depend on ``n_jobs`` either.
 
 import warnings
 from abc import ABCMeta, abstractmethod
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -38,7 +38,7 @@ from skml._splitting import (
 from skml.ensemble._bootstrap import _BootstrapSampler, _n_samples_bootstrap
 from skml.ensemble._forest_predict import accumulate_leaf_values
 from skml.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from skml.tree._classes import warn_deprecated_criterion
+from skml.tree._classes import BaseDecisionTree, warn_deprecated_criterion
 from skml.utils._sklearn import (
     Interval,
     RealNotInt,
@@ -112,41 +112,8 @@ def _prediction_csr(X):
 class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class of the forests; not for direct use."""
 
-    _parameter_constraints: dict = {
-        "n_estimators": [Interval(Integral, 1, None, closed="left")],
-        "max_depth": [Interval(Integral, 1, None, closed="left"), None],
-        "min_samples_split": [
-            Interval(Integral, 2, None, closed="left"),
-            Interval(RealNotInt, 0.0, 1.0, closed="right"),
-        ],
-        "min_samples_leaf": [
-            Interval(Integral, 1, None, closed="left"),
-            Interval(RealNotInt, 0.0, 1.0, closed="neither"),
-        ],
-        "min_weight_fraction_leaf": [Interval(Real, 0.0, 0.5, closed="both")],
-        "max_features": [
-            Interval(Integral, 1, None, closed="left"),
-            Interval(RealNotInt, 0.0, 1.0, closed="right"),
-            StrOptions({"sqrt", "log2"}),
-            None,
-        ],
-        "max_leaf_nodes": [Interval(Integral, 2, None, closed="left"), None],
-        "min_impurity_decrease": [Interval(Real, 0.0, None, closed="left")],
-        "bootstrap": ["boolean"],
-        "oob_score": ["boolean"],
-        "n_jobs": [Integral, None],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-        "ccp_alpha": [Interval(Real, 0.0, None, closed="left")],
-        "max_samples": [
-            None,
-            Interval(RealNotInt, 0.0, 1.0, closed="right"),
-            Interval(Integral, 1, None, closed="left"),
-        ],
-    }
-
-    # Tree parameters passed to every tree.
+    # Tree parameters passed to every tree (the criterion's options differ
+    # between classifiers and regressors: see the constraints at the end).
     _tree_params = (
         "criterion",
         "max_depth",
@@ -158,6 +125,26 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
         "min_impurity_decrease",
         "ccp_alpha",
     )
+
+    _parameter_constraints: dict = {
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        # The trees' own constraints, so that both always agree.
+        **{
+            name: BaseDecisionTree._parameter_constraints[name]
+            for name in _tree_params[1:]
+        },
+        "bootstrap": ["boolean"],
+        "oob_score": ["boolean"],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "max_samples": [
+            None,
+            Interval(RealNotInt, 0.0, 1.0, closed="right"),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+    }
 
     @abstractmethod
     def __init__(
