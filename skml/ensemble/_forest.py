@@ -38,7 +38,11 @@ from skml._splitting import (
 from skml.ensemble._bootstrap import _BootstrapSampler, _n_samples_bootstrap
 from skml.ensemble._forest_predict import accumulate_leaf_values
 from skml.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from skml.tree._classes import BaseDecisionTree, warn_deprecated_criterion
+from skml.tree._classes import (
+    BaseDecisionTree,
+    check_poisson_targets,
+    warn_deprecated_criterion,
+)
 from skml.utils._sklearn import (
     Interval,
     RealNotInt,
@@ -288,16 +292,7 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             y = np.ascontiguousarray(y, dtype=np.float64)
             n_classes = None
             if self.criterion == "poisson":
-                if np.any(y < 0):
-                    raise ValueError(
-                        "Some value(s) of y are negative which is not allowed for "
-                        "Poisson regression."
-                    )
-                if np.sum(y) <= 0:
-                    raise ValueError(
-                        "Sum of y is not positive which is necessary for Poisson "
-                        "regression."
-                    )
+                check_poisson_targets(y)
         if sample_weight is not None and not np.sum(sample_weight) > 0:
             raise ValueError("The sample weights sum to zero; nothing to fit.")
         warn_deprecated_criterion(self.criterion)

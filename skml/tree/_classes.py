@@ -208,16 +208,7 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
         else:
             y = np.asarray(y, dtype=np.float64)
             if self.criterion == "poisson":
-                if np.any(y < 0):
-                    raise ValueError(
-                        "Some value(s) of y are negative which is not allowed for "
-                        "Poisson regression."
-                    )
-                if np.sum(y) <= 0:
-                    raise ValueError(
-                        "Sum of y is not positive which is necessary for Poisson "
-                        "regression."
-                    )
+                check_poisson_targets(y)
         if sample_weight is None:
             sample_weight = np.ones(n_samples)
             total_weight = float(n_samples)
@@ -359,6 +350,19 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
         tags.input_tags.allow_nan = True
         tags.input_tags.sparse = True
         return tags
+
+
+def check_poisson_targets(y):
+    """Raise unless ``y`` suits the Poisson deviance: non-negative, positive sum."""
+    if np.any(y < 0):
+        raise ValueError(
+            "Some value(s) of y are negative which is not allowed for "
+            "Poisson regression."
+        )
+    if np.sum(y) <= 0:
+        raise ValueError(
+            "Sum of y is not positive which is necessary for Poisson regression."
+        )
 
 
 def warn_deprecated_criterion(criterion):
