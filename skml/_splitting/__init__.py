@@ -113,8 +113,9 @@ def criterion_source(criterion, y, sample_weight, n_classes=None):
 
 
 def as_sorted_csc(X):
-    """``X`` as a float32 CSC matrix with sorted row indices, for
-    :class:`SparseSplitter`; no copy when it already is one."""
+    """``X`` as a float32 CSC matrix with sorted row indices, as the splitters
+    read sparse data (``_columns.CSCColumns``); no copy when it already is
+    one."""
     X = csc_matrix(X, dtype=np.float32)
     if not X.has_sorted_indices:
         X = X.copy()

@@ -202,9 +202,8 @@ cdef inline float64_t crit_proxy(
 
 
 cdef inline float64_t crit_improvement(
-    const Criterion* c, const float64_t* parent, const float64_t* left,
-    float64_t wn, float64_t wl, float64_t wn_total, float64_t imp_parent,
-    float64_t imp_left, float64_t imp_right,
+    const Criterion* c, float64_t wn, float64_t wl, float64_t wn_total,
+    float64_t imp_parent, float64_t imp_left, float64_t imp_right,
 ) noexcept nogil:
     """Weighted impurity decrease of a split (scikit-learn's definition)."""
     cdef float64_t wr = wn - wl

@@ -379,8 +379,8 @@ cdef class HistSplitter(Splitter):
             crit_children_impurity(c, parent, &self.left[0], &self.right[0], wn,
                                    wl, &best.impurity_left, &best.impurity_right)
             best.improvement = crit_improvement(
-                c, parent, &self.left[0], wn, wl, self.weighted_n_samples,
-                impurity, best.impurity_left, best.impurity_right)
+                c, wn, wl, self.weighted_n_samples, impurity,
+                best.impurity_left, best.impurity_right)
         if self.subtract and best.pos < end:
             # The builder may split the node later (node_children).
             self._keep(slot, start, end)

@@ -376,7 +376,7 @@ cdef class Splitter:
                 crit_children_impurity(c, parent, left, &self.right[0], wn, wl,
                                        &best.impurity_left, &best.impurity_right)
             best.improvement = crit_improvement(
-                c, parent, left, wn, wl, self.weighted_n_samples, impurity,
+                c, wn, wl, self.weighted_n_samples, impurity,
                 best.impurity_left, best.impurity_right)
 
         # Known constants keep their order for siblings and children; append

@@ -55,10 +55,11 @@ def _row_hashes(X, block=1 << 16):
         X = X.tocsr()
         bits = np.asarray(X.data, dtype=np.float32).view(np.uint32).astype(np.uint64)
         columns = X.indices.astype(np.uint64)
-        rows = np.repeat(np.arange(n_samples), np.diff(X.indptr))
         contributions = _mix(bits | (columns << np.uint64(32)))
         contributions[bits == 0] = 0
-        np.add.at(hashes, rows, contributions)
+        # Rows are contiguous runs of the stored values: sum run by run.
+        stored = np.diff(X.indptr) > 0
+        hashes[stored] = np.add.reduceat(contributions, X.indptr[:-1][stored])
         return hashes
     X = np.asarray(X, dtype=np.float32)
     columns = np.arange(X.shape[1], dtype=np.uint64) << np.uint64(32)
