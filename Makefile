@@ -29,9 +29,11 @@ venv: $(BIN)/python
 install: venv
 	$(PIP) install --quiet .
 
+# -P: the repository root is not put on sys.path, so the tour imports the installed
+# package, not the source tree (which has no compiled modules).
 demo: venv
 	$(PIP) install --quiet ".[plot]"
-	$(BIN)/python -m skml $(DEMO_ARGS)
+	$(BIN)/python -P -m skml $(DEMO_ARGS)
 
 test: venv
 	$(PIP) install --quiet ".[test]"

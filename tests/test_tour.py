@@ -20,14 +20,34 @@ def test_tour_runs_one_family_and_writes_a_plot(tmp_path, capsys):
     assert (tmp_path / "naive_bayes.png").stat().st_size > 1000
 
 
-def test_tour_skips_a_missing_family(tmp_path, capsys, monkeypatch):
+def test_tour_fails_on_a_family_missing_from_the_build(tmp_path, capsys, monkeypatch):
     def missing():
-        raise ImportError("No module named 'skml.not_built'")
+        raise ModuleNotFoundError(
+            "No module named 'skml._distances._argkmin'",
+            name="skml._distances._argkmin",
+        )
 
     monkeypatch.setitem(_cases.FAMILIES, "not_built", missing)
-    results = _main.run_tour(["not_built"], quick=True, out_dir=tmp_path)
-    assert results == []
-    assert "not available in this build" in capsys.readouterr().out
+    code = _main.main(["--quick", "--family", "not_built", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "FAILED to import" in out
+    assert "skml._distances._argkmin" in out
+
+
+@pytest.mark.parametrize("package", ["xgboost", "lightgbm", "matplotlib.pyplot"])
+def test_tour_skips_a_family_whose_optional_extra_is_absent(
+    tmp_path, capsys, monkeypatch, package
+):
+    def missing():
+        raise ModuleNotFoundError(f"No module named {package!r}", name=package)
+
+    monkeypatch.setitem(_cases.FAMILIES, "needs_extra", missing)
+    code = _main.main(["--quick", "--family", "needs_extra", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    extra = _main.OPTIONAL_EXTRAS[package.partition(".")[0]]
+    assert f"pip install 'skml[{extra}]'" in out
 
 
 def test_tour_reports_a_failing_case_and_exits_nonzero(tmp_path, capsys, monkeypatch):

@@ -3,8 +3,8 @@
 """What the tour runs: one case per (estimator, dataset), grouped by family.
 
 A family's cases are built by a function registered in ``FAMILIES``; it imports its
-skml module first, so a family missing from this build raises ImportError and the
-tour skips it.
+skml module first, so a family missing from this build raises ImportError, which
+the tour reports as a failure (unless what is missing is an optional extra).
 """
 
 import time

@@ -122,11 +122,42 @@ def _plot_family(family, results, out_dir):
     return path
 
 
+# Third-party packages behind an optional extra: a family that needs one that is
+# absent is skipped. Any other import failure (an skml module missing from the
+# build, above all) is an error.
+OPTIONAL_EXTRAS = {"matplotlib": "plot", "xgboost": "xgboost", "lightgbm": "lightgbm"}
+
+
+def _missing_extra(exc):
+    """The extra whose absence ``exc`` reports, or None for any other failure."""
+    name = getattr(exc, "name", None) or ""
+    return OPTIONAL_EXTRAS.get(name.partition(".")[0])
+
+
+def _import_failure(family, exc):
+    # A family that the build should contain and that cannot be imported.
+    nan = float("nan")
+    module = getattr(exc, "name", None) or "?"
+    return Result(
+        family,
+        "(import)",
+        "-",
+        "",
+        nan,
+        nan,
+        nan,
+        nan,
+        error=f"cannot import {module}: {type(exc).__name__}: {exc}",
+    )
+
+
 def run_tour(families, quick, out_dir, stream=None):
     """Run the cases of ``families``; return the list of results.
 
-    A family whose skml module is missing from this build is reported and skipped.
-    A case that raises is recorded with its error and the tour goes on.
+    A family that needs an optional extra which is not installed is reported and
+    skipped. A family that fails to import for any other reason (a compiled
+    module missing from the build) is recorded as an error, as is a case that
+    raises; the tour goes on.
     """
     stream = sys.stdout if stream is None else stream
     results = []
@@ -134,9 +165,16 @@ def run_tour(families, quick, out_dir, stream=None):
         try:
             cases = FAMILIES[family]()
         except ImportError as exc:
-            print(
-                f"[{family}] not available in this build, skipped ({exc})", file=stream
-            )
+            extra = _missing_extra(exc)
+            if extra is None:
+                print(f"[{family}] FAILED to import: {exc}", file=stream)
+                results.append(_import_failure(family, exc))
+            else:
+                print(
+                    f"[{family}] skipped: needs the optional extra "
+                    f"(pip install 'skml[{extra}]'): {exc}",
+                    file=stream,
+                )
             continue
         family_results = []
         for i, case in enumerate(cases, 1):
@@ -188,7 +226,10 @@ def main(argv=None):
     import skml
 
     mode = "quick" if args.quick else "full"
-    print(f"skml {skml.__version__} guided tour ({mode}); families: {families}\n")
+    print(
+        f"skml {skml.__version__} guided tour ({mode}), imported from "
+        f"{Path(skml.__file__).parent}; families: {families}\n"
+    )
     start = time.perf_counter()
     results = run_tour(families, args.quick, args.out)
     print()
