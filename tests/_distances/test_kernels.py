@@ -48,6 +48,9 @@ def test_kernel_matrix_same_input_symmetric(global_random_seed, kernel):
     got = kernel_matrix(X, kernel=kernel, gamma=0.1)
     assert_array_equal(got, got.T)
     assert_allclose(got, _closed_form(X, X, kernel, 0.1, 3, 1.0), rtol=1e-10)
+    # A copy of X takes the general (not the symmetric) path: equal to rounding.
+    assert_allclose(kernel_matrix(X, X.copy(), kernel=kernel, gamma=0.1), got,
+                    rtol=1e-12, atol=1e-12 * float(np.abs(got).max()))
     if kernel == "rbf":
         assert_array_equal(np.diag(got), 1.0)
     assert_array_equal(kernel_matrix(X, kernel=kernel, gamma=0.1, n_jobs=1),

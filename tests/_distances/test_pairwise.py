@@ -63,6 +63,10 @@ def test_pairwise_same_input_symmetric_zero_diagonal(global_random_seed, metric,
     assert_array_equal(np.diag(got), 0.0)
     p = METRICS[metric][1].get("p", 2.0)
     assert_array_equal(pairwise(X, X, metric=metric, p=p), got)
+    # A copy of X takes the general (not the symmetric) path: equal to rounding.
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    general = pairwise(X, X.copy(), metric=metric, p=p)
+    assert_allclose(general, got, rtol=rtol, atol=rtol * float(np.abs(got).max()))
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
