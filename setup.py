@@ -157,4 +157,8 @@ def _extensions():
     )
 
 
-setup(ext_modules=_extensions())
+# Compile the extensions in parallel: a fresh install builds some twenty modules.
+setup(
+    ext_modules=_extensions(),
+    options={"build_ext": {"parallel": os.cpu_count() or 1}},
+)
