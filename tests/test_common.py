@@ -19,8 +19,10 @@ from skml.utils._test_common import (
     FAST_PARAMS,
     estimator_instances,
     expected_failed_checks,
+    uplift_estimator_instances,
 )
 from skml.utils.discovery import all_estimators
+from skml.utils.estimator_checks import parametrize_uplift_checks
 
 
 def _estimators_in_public_all():
@@ -47,7 +49,7 @@ def test_all_estimators_discovers_every_family():
     families = {cls.__module__.split(".")[1] for _, cls in expected}
     # Every family that has landed is in the expectation (it cannot be empty).
     assert {"naive_bayes", "decomposition", "cluster", "neighbors", "tree",
-            "ensemble"} <= families
+            "ensemble", "uplift"} <= families
     assert set(all_estimators()) == expected
 
 
@@ -65,4 +67,14 @@ def test_classical_estimators_have_no_expected_failures():
     estimator_instances(), expected_failed_checks=expected_failed_checks
 )
 def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+def test_every_uplift_estimator_is_checked():
+    checked = {type(est) for est in uplift_estimator_instances()}
+    assert checked == {cls for _, cls in all_estimators("uplift")}
+
+
+@parametrize_uplift_checks(uplift_estimator_instances())
+def test_uplift_estimator(estimator, check):
     check(estimator)

@@ -22,8 +22,49 @@ EXPECTED_FAILED_CHECKS = {}
 
 
 def estimator_instances():
-    """Return one instance of every public estimator, with ``FAST_PARAMS`` applied."""
-    return [cls(**FAST_PARAMS.get(name, {})) for name, cls in all_estimators()]
+    """Return one instance of every classical public estimator (uplift ones aside),
+    with ``FAST_PARAMS`` applied."""
+    from skml.uplift import UpliftMixin
+
+    return [
+        cls(**FAST_PARAMS.get(name, {}))
+        for name, cls in all_estimators()
+        if not issubclass(cls, UpliftMixin)
+    ]
+
+
+def uplift_estimator_instances():
+    """Return uplift estimators for the uplift checks, with base models of both
+    kinds (skml's own trees and scikit-learn's linear models)."""
+    from sklearn.linear_model import LinearRegression, LogisticRegression
+
+    from skml.tree import DecisionTreeClassifier, DecisionTreeRegressor
+    from skml.uplift import (
+        ClassTransformation,
+        DRLearner,
+        RLearner,
+        SLearner,
+        TLearner,
+        TransformedOutcome,
+        XLearner,
+    )
+
+    tree = DecisionTreeRegressor(max_depth=3, min_samples_leaf=5, random_state=0)
+    return [
+        SLearner(LogisticRegression()),
+        SLearner(LinearRegression(), interactions=True),
+        TLearner(tree),
+        TLearner(DecisionTreeClassifier(max_depth=3, random_state=0)),
+        XLearner(LinearRegression()),
+        XLearner(
+            DecisionTreeClassifier(max_depth=3, random_state=0),
+            effect_estimator=tree,
+        ),
+        RLearner(LinearRegression(), cv=3),
+        DRLearner(tree, cv=3),
+        ClassTransformation(DecisionTreeClassifier(max_depth=3, random_state=0)),
+        TransformedOutcome(LinearRegression()),
+    ]
 
 
 def expected_failed_checks(estimator):

@@ -17,11 +17,14 @@ from sklearn.base import (
 
 __all__ = ["all_estimators", "all_functions", "public_modules"]
 
+from skml.uplift._base import UpliftMixin
+
 _TYPE_FILTERS = {
     "classifier": ClassifierMixin,
     "regressor": RegressorMixin,
     "transformer": TransformerMixin,
     "cluster": ClusterMixin,
+    "uplift": UpliftMixin,
 }
 
 
@@ -72,8 +75,8 @@ def all_estimators(type_filter=None):
 
     Parameters
     ----------
-    type_filter : {"classifier", "regressor", "transformer", "cluster"} or list of \
-            such str, default=None
+    type_filter : {"classifier", "regressor", "transformer", "cluster", "uplift"} \
+            or list of such str, default=None
         Keep only estimators of these kinds; ``None`` keeps all.
 
     Returns
