@@ -42,6 +42,13 @@ class UpliftMixin:
     :class:`~sklearn.model_selection.GridSearchCV` and
     :func:`~sklearn.model_selection.cross_validate` pass each fold its slice of
     ``treatment``. :meth:`score` is the normalised Qini AUC of :meth:`predict`.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LinearRegression
+    >>> from skml.uplift import TLearner, UpliftMixin
+    >>> isinstance(TLearner(LinearRegression()), UpliftMixin)
+    True
     """
 
     __metadata_request__fit = {"treatment": True}

@@ -327,12 +327,11 @@ class XLearner(UpliftMixin, BaseEstimator):
 
 
 class RLearner(_CrossFitLearner):
-    """R-learner: the effect that best explains outcome residuals by treatment
-    residuals (Nie and Wager, 2021).
+    """R-learner: outcome residuals explained by treatment residuals.
 
-    Cross-fitted nuisance models give every row an out-of-fold expected outcome
-    ``m(x)`` (treatment ignored) and propensity ``e(x)`` of its group against
-    control. The effect minimises ``sum ((y - m) - (t - e) tau(x))^2``, which
+    The R-learner of Nie and Wager (2021). Cross-fitted nuisance models give
+    every row an out-of-fold expected outcome ``m(x)`` (treatment ignored) and
+    propensity ``e(x)`` of its group against control. The effect minimises ``sum ((y - m) - (t - e) tau(x))^2``, which
     ``effect_estimator`` fits as a weighted regression of ``(y - m) / (t - e)``
     with weights ``(t - e)^2``.
 

@@ -45,7 +45,7 @@ def _seeded(estimator):
     return clone(estimator)
 
 
-def check_uplift_fit_needs_treatment(name, estimator):
+def _check_uplift_fit_needs_treatment(name, estimator):
     """fit and score without treatment raise a ValueError that says how to route
     it."""
     X, y, t = _data()
@@ -59,7 +59,7 @@ def check_uplift_fit_needs_treatment(name, estimator):
             raise AssertionError(f"{name} did not ask for treatment")
 
 
-def check_uplift_params_untouched(name, estimator):
+def _check_uplift_params_untouched(name, estimator):
     """fit changes neither the parameters nor the estimators given as parameters."""
     X, y, t = _data()
     est = _seeded(estimator)
@@ -77,7 +77,7 @@ def check_uplift_params_untouched(name, estimator):
     clone(est)  # a fitted estimator clones
 
 
-def check_uplift_not_fitted(name, estimator):
+def _check_uplift_not_fitted(name, estimator):
     """predict before fit raises NotFittedError."""
     X, _, _ = _data()
     try:
@@ -87,7 +87,7 @@ def check_uplift_not_fitted(name, estimator):
     raise AssertionError(f"{name}.predict before fit did not raise NotFittedError")
 
 
-def check_uplift_n_features_in(name, estimator):
+def _check_uplift_n_features_in(name, estimator):
     """n_features_in_ is set, and predict rejects another number of features."""
     X, y, t = _data()
     est = _seeded(estimator).fit(X, y, treatment=t)
@@ -100,7 +100,7 @@ def check_uplift_n_features_in(name, estimator):
         raise AssertionError(f"{name}.predict accepted the wrong number of features")
 
 
-def check_uplift_feature_names(name, estimator):
+def _check_uplift_feature_names(name, estimator):
     """feature_names_in_ from a DataFrame; other names at predict raise."""
     try:
         import pandas as pd
@@ -119,7 +119,7 @@ def check_uplift_feature_names(name, estimator):
         raise AssertionError(f"{name}.predict accepted other feature names")
 
 
-def check_uplift_pickle(name, estimator):
+def _check_uplift_pickle(name, estimator):
     """A pickled and restored model predicts exactly the same."""
     X, y, t = _data()
     est = _seeded(estimator).fit(X, y, treatment=t)
@@ -127,7 +127,7 @@ def check_uplift_pickle(name, estimator):
     np.testing.assert_array_equal(restored.predict(X), est.predict(X))
 
 
-def check_uplift_deterministic(name, estimator):
+def _check_uplift_deterministic(name, estimator):
     """Two fits with the same parameters give the same predictions."""
     X, y, t = _data()
     first = _seeded(estimator).fit(X, y, treatment=t).predict(X)
@@ -135,7 +135,7 @@ def check_uplift_deterministic(name, estimator):
     np.testing.assert_array_equal(first, second)
 
 
-def check_uplift_predict_shape(name, estimator):
+def _check_uplift_predict_shape(name, estimator):
     """(n,) for one treatment group, (n, K) for several; a finite score."""
     for n_groups in (1, 2):
         X, y, t = _data(n_groups=n_groups, n_samples=300)
@@ -148,7 +148,7 @@ def check_uplift_predict_shape(name, estimator):
         assert np.isfinite(est.score(X, y, treatment=t))
 
 
-def check_uplift_labels(name, estimator):
+def _check_uplift_labels(name, estimator):
     """String labels with a named control give what integer codes give."""
     X, y, t = _data(n_groups=2, n_samples=300)
     labels = np.array(["ctrl", "mail", "phone"])[t]
@@ -158,7 +158,7 @@ def check_uplift_labels(name, estimator):
     np.testing.assert_allclose(est.predict(X), by_code, rtol=1e-12, atol=1e-12)
 
 
-def check_uplift_continuous_outcome(name, estimator):
+def _check_uplift_continuous_outcome(name, estimator):
     """A real-valued outcome fits, unless the model needs a binary one."""
     if _binary_only(estimator):
         return
@@ -167,7 +167,7 @@ def check_uplift_continuous_outcome(name, estimator):
     assert uplift.shape == (X.shape[0],) and np.all(np.isfinite(uplift))
 
 
-def check_uplift_sample_weight(name, estimator):
+def _check_uplift_sample_weight(name, estimator):
     """Unit weights change nothing; zero weights drop rows (no cross-fitting)."""
     X, y, t = _data()
     plain = _seeded(estimator).fit(X, y, treatment=t).predict(X)
@@ -195,7 +195,7 @@ def _raises(call, *words):
     raise AssertionError(f"no ValueError mentioning {words}")
 
 
-def check_uplift_bad_treatment(name, estimator):
+def _check_uplift_bad_treatment(name, estimator):
     """Bad treatment input raises a ValueError that names the problem."""
     X, y, t = _data()
     est = _seeded(estimator)
@@ -208,7 +208,7 @@ def check_uplift_bad_treatment(name, estimator):
     _raises(lambda: est.fit(X, y, treatment=np.column_stack([t, t])), "1-D")
 
 
-def check_uplift_metadata_routing(name, estimator):
+def _check_uplift_metadata_routing(name, estimator):
     """treatment reaches every fold through GridSearchCV, cross_validate and a
     Pipeline once routing is on; without routing, the error says how."""
     from sklearn.model_selection import GridSearchCV, cross_validate
@@ -243,19 +243,19 @@ def check_uplift_metadata_routing(name, estimator):
 
 
 _CHECKS = (
-    check_uplift_fit_needs_treatment,
-    check_uplift_params_untouched,
-    check_uplift_not_fitted,
-    check_uplift_n_features_in,
-    check_uplift_feature_names,
-    check_uplift_pickle,
-    check_uplift_deterministic,
-    check_uplift_predict_shape,
-    check_uplift_labels,
-    check_uplift_continuous_outcome,
-    check_uplift_sample_weight,
-    check_uplift_bad_treatment,
-    check_uplift_metadata_routing,
+    _check_uplift_fit_needs_treatment,
+    _check_uplift_params_untouched,
+    _check_uplift_not_fitted,
+    _check_uplift_n_features_in,
+    _check_uplift_feature_names,
+    _check_uplift_pickle,
+    _check_uplift_deterministic,
+    _check_uplift_predict_shape,
+    _check_uplift_labels,
+    _check_uplift_continuous_outcome,
+    _check_uplift_sample_weight,
+    _check_uplift_bad_treatment,
+    _check_uplift_metadata_routing,
 )
 
 
@@ -310,5 +310,8 @@ def parametrize_uplift_checks(estimators):
     import pytest
 
     pairs = [pair for est in estimators for pair in _checks(est)]
-    ids = [f"{type(est).__name__}-{check.func.__name__}" for est, check in pairs]
+    ids = [
+        f"{type(est).__name__}-{check.func.__name__.lstrip('_')}"
+        for est, check in pairs
+    ]
     return pytest.mark.parametrize("estimator, check", pairs, ids=ids)
