@@ -331,9 +331,9 @@ class RLearner(_CrossFitLearner):
 
     The R-learner of Nie and Wager (2021). Cross-fitted nuisance models give
     every row an out-of-fold expected outcome ``m(x)`` (treatment ignored) and
-    propensity ``e(x)`` of its group against control. The effect minimises ``sum ((y - m) - (t - e) tau(x))^2``, which
-    ``effect_estimator`` fits as a weighted regression of ``(y - m) / (t - e)``
-    with weights ``(t - e)^2``.
+    propensity ``e(x)`` of its group against control. The effect minimises
+    ``sum ((y - m) - (t - e) tau(x))^2``, which ``effect_estimator`` fits as a
+    weighted regression of ``(y - m) / (t - e)`` with weights ``(t - e)^2``.
 
     Read more in the :ref:`User Guide <uplift>`.
 
