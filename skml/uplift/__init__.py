@@ -18,6 +18,7 @@ from skml.uplift._meta import (
     TLearner,
     TransformedOutcome,
 )
+from skml.uplift._policy import best_targeting_fraction, segment_users, targeting_curve
 
 __all__ = [
     "ClassTransformation",
@@ -28,4 +29,7 @@ __all__ = [
     "TransformedOutcome",
     "UpliftMixin",
     "XLearner",
+    "best_targeting_fraction",
+    "segment_users",
+    "targeting_curve",
 ]
