@@ -2,11 +2,13 @@
 # Authors: The skml developers
 """Random forests and extremely randomized trees on the shared tree core.
 
-Every tree is a skml decision tree grown by ``skml._splitting.build_tree`` without
-the GIL; trees are grown in joblib threads. The seed of every tree is drawn from
-``random_state`` up front and a tree's bootstrap depends on its seed only, so the
-forest does not depend on ``n_jobs``. Predictions visit the trees in a fixed order
-for each block of samples, so they do not depend on ``n_jobs`` either.
+Every tree is a skml decision tree fitted through its own fit path (the forest
+validates the data and encodes the classes once; ``build_tree`` grows each tree
+without the GIL); trees are grown in joblib threads. The seed of every tree is
+drawn from ``random_state`` up front and a tree's bootstrap depends on its seed
+only, so the forest does not depend on ``n_jobs``. Predictions visit the trees
+in a fixed order for each block of samples, so they do not depend on ``n_jobs``
+either.
 """
 
 import warnings
@@ -28,19 +30,14 @@ from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 
-from skml._splitting import (
-    RAND_R_MAX,
-    as_sorted_csc,
-    bin_features,
-    build_tree,
-    prune_tree,
-)
+from skml._splitting import as_sorted_csc, bin_features
 from skml.ensemble._bootstrap import _BootstrapSampler, _n_samples_bootstrap
 from skml.ensemble._forest_predict import accumulate_leaf_values
 from skml.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from skml.tree._classes import (
     BaseDecisionTree,
     check_poisson_targets,
+    encode_classes,
     warn_deprecated_criterion,
 )
 from skml.utils._sklearn import (
@@ -57,41 +54,26 @@ MAX_INT = np.iinfo(np.int32).max
 _CHUNK = 8  # trees per prediction task
 
 
-def _grow_tree(tree, X, y, y_original, sample_weight, params):
-    """Grow one tree in place (runs in a worker thread)."""
-    n_samples = X.shape[0]
-    seed = tree.random_state
-    weight = np.ones(n_samples) if sample_weight is None else sample_weight
+def _grow_tree(tree, X, y, sample_weight, params):
+    """Fit one tree through its own fit path (runs in a worker thread)."""
     sampler = params["sampler"]
     if sampler is not None:
         # The weights chose the rows; the tree sees how often each was drawn.
-        indices = sampler.indices(seed)
-        weight = np.bincount(indices, minlength=n_samples).astype(np.float64)
+        indices = sampler.indices(tree.random_state)
+        sample_weight = np.bincount(indices, minlength=X.shape[0]).astype(np.float64)
         if params["class_weight"] == "balanced_subsample":
-            weight = weight * compute_sample_weight(
-                "balanced", y_original, indices=indices
+            sample_weight *= compute_sample_weight(
+                "balanced", params["y_original"], indices=indices
             )
         del indices  # n_draws entries per thread, not needed while growing
-    tree.tree_ = build_tree(
+    return tree._fit(
         X,
         y,
-        weight,
-        criterion=tree.criterion,
-        splitter=tree.splitter,
-        n_classes=params["n_classes"],
-        max_depth=tree.max_depth,
-        min_samples_split=params["min_samples_split"],
-        min_samples_leaf=params["min_samples_leaf"],
-        min_weight_leaf=tree.min_weight_fraction_leaf * float(np.sum(weight)),
-        max_features=params["max_features"],
-        max_leaf_nodes=tree.max_leaf_nodes,
-        min_impurity_decrease=tree.min_impurity_decrease,
-        seed=np.random.RandomState(seed).randint(0, RAND_R_MAX),
+        sample_weight,
+        check_input=False,
         bins=params["bins"],
+        classes=params["classes"],
     )
-    if tree.ccp_alpha > 0.0:
-        tree.tree_ = prune_tree(tree.tree_, tree.ccp_alpha)
-    return tree
 
 
 def _sum_chunk(trees, X, width):
@@ -207,16 +189,15 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
         return Parallel(n_jobs=self.n_jobs, prefer="threads", verbose=self.verbose)
 
     def _encode_y(self, y, sample_weight):
-        """Encode classification targets; return (y float64 2-D, weight)."""
+        """Encode the class labels once for all the trees; return (y, weight).
+
+        ``y`` becomes float64 class indices into ``classes_``; the class
+        weights of the whole data (not "balanced_subsample", which each tree
+        computes on its bootstrap) are multiplied into ``sample_weight``.
+        """
         check_classification_targets(y)
-        y_encoded = np.zeros(y.shape, dtype=np.float64)
-        self.classes_ = []
-        self.n_classes_ = []
-        for k in range(self.n_outputs_):
-            classes_k, y_encoded[:, k] = np.unique(y[:, k], return_inverse=True)
-            self.classes_.append(classes_k)
-            self.n_classes_.append(classes_k.shape[0])
-        self.n_classes_ = np.array(self.n_classes_, dtype=np.intp)
+        y_encoded, self.classes_ = encode_classes(y)
+        self.n_classes_ = np.array([len(c) for c in self.classes_], dtype=np.intp)
         class_weight = self.class_weight
         if class_weight is not None:
             if class_weight in ("balanced", "balanced_subsample") and self.warm_start:
@@ -285,12 +266,12 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             y = y.reshape(-1, 1)
         self.n_outputs_ = y.shape[1]
         y_original = y
+        classes = None
         if is_classifier(self):
             y, sample_weight = self._encode_y(y, sample_weight)
-            n_classes = self.n_classes_
+            classes = self.classes_
         else:
             y = np.ascontiguousarray(y, dtype=np.float64)
-            n_classes = None
             if self.criterion == "poisson":
                 check_poisson_targets(y)
         if sample_weight is not None and not np.sum(sample_weight) > 0:
@@ -314,9 +295,8 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             sampler = _BootstrapSampler(X, y, sample_weight, n_draws)
 
         self.estimator_ = self._make_template()
-        min_samples_leaf, min_samples_split, max_features = (
-            self.estimator_._resolve_params(n_samples, n_features)
-        )
+        # Fails early on a bad max_features, before any tree is grown.
+        self.estimator_._resolve_params(n_samples, n_features)
         random_state = check_random_state(self.random_state)
         if not self.warm_start or not hasattr(self, "estimators_"):
             self.estimators_ = []
@@ -342,18 +322,14 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             params = {
                 "sampler": sampler,
                 "class_weight": getattr(self, "class_weight", None),
-                "n_classes": n_classes,
-                "min_samples_split": min_samples_split,
-                "min_samples_leaf": min_samples_leaf,
-                "max_features": max_features,
+                "y_original": y_original,
+                "classes": classes,
                 "bins": bin_features(X_fit) if self._splitter() == "hist" else None,
             }
             trees = self._parallel()(
-                delayed(_grow_tree)(tree, X_fit, y, y_original, sample_weight, params)
+                delayed(_grow_tree)(tree, X_fit, y, sample_weight, params)
                 for tree in trees
             )
-            for tree in trees:
-                self._set_tree_attributes(tree, n_features, max_features)
             self.estimators_.extend(trees)
 
         if is_classifier(self) and self.n_outputs_ == 1:
@@ -362,18 +338,6 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
         if self.oob_score:
             self._set_oob_score(X, y_original, sampler)
         return self
-
-    def _set_tree_attributes(self, tree, n_features, max_features):
-        tree.n_features_in_ = n_features
-        tree.n_outputs_ = self.n_outputs_
-        tree.max_features_ = max_features
-        if is_classifier(self):
-            if self.n_outputs_ == 1:
-                tree.classes_ = self.classes_[0]
-                tree.n_classes_ = int(self.n_classes_[0])
-            else:
-                tree.classes_ = list(self.classes_)
-                tree.n_classes_ = self.n_classes_.copy()
 
     def _set_oob_score(self, X, y, sampler):
         n_samples = X.shape[0]
