@@ -28,7 +28,7 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
 from skml._splitting import as_sorted_csc, bin_features
 from skml.ensemble._bootstrap import _BootstrapSampler, _n_samples_bootstrap
@@ -120,7 +120,7 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             for name in _tree_params[1:]
         },
         "bootstrap": ["boolean"],
-        "oob_score": ["boolean"],
+        "oob_score": ["boolean", callable],
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -287,8 +287,8 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
                 "`max_sample` cannot be set if `bootstrap=False`. Either switch to "
                 "`bootstrap=True` or set `max_sample=None`."
             )
-        if self.oob_score and not self.bootstrap:
-            raise ValueError("Out of bag estimation only available if bootstrap=True")
+        if self.oob_score:
+            self._check_oob_target(y)
         sampler = None
         if self.bootstrap:
             n_draws = _n_samples_bootstrap(n_samples, sample_weight, self.max_samples)
@@ -336,10 +336,38 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             self.n_classes_ = self.n_classes_[0]
             self.classes_ = self.classes_[0]
         if self.oob_score:
-            self._set_oob_score(X, y_original, sampler)
+            self._set_oob_score(X, y, sampler)
         return self
 
+    def _check_oob_target(self, y):
+        """Raise unless the OOB estimate is defined for ``y`` (encoded)."""
+        if not self.bootstrap:
+            raise ValueError("Out of bag estimation only available if bootstrap=True")
+        y_type = type_of_target(y)
+        # Accuracy (what ``score`` computes) is not defined for several
+        # multi-class outputs; a callable may define a score there.
+        if y_type == "unknown" or (
+            is_classifier(self)
+            and y_type == "multiclass-multioutput"
+            and not callable(self.oob_score)
+        ):
+            raise ValueError(
+                "The type of target cannot be used to compute OOB estimates. Got "
+                f"{y_type} while only the following are supported: continuous, "
+                "continuous-multioutput, binary, multiclass, multilabel-indicator "
+                "(pass a callable oob_score to score other targets)."
+            )
+
     def _set_oob_score(self, X, y, sampler):
+        """OOB predictions and score; ``y`` is the encoded 2-D target of fit.
+
+        As in scikit-learn, a row that every tree drew has no OOB prediction:
+        it is left at zero, with a warning, and still counts in the score. The
+        score is ``oob_score(y, y_pred)`` (accuracy or R^2 by default) with
+        ``y`` of shape (n_samples, n_outputs); ``y_pred`` is the index of the
+        most probable class for classifiers, ``oob_prediction_`` for
+        regressors.
+        """
         n_samples = X.shape[0]
         if issparse(X):
             X = X.tocsr()  # row subsets below
@@ -363,35 +391,19 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             )
             n_oob_pred[n_oob_pred == 0] = 1
         oob_pred /= n_oob_pred[:, :, np.newaxis]
+        scoring = self.oob_score if callable(self.oob_score) else None
         if classification:
             if self.n_outputs_ == 1:
                 self.oob_decision_function_ = oob_pred[:, 0, : self.n_classes_]
-                y_pred = self.classes_.take(
-                    np.argmax(self.oob_decision_function_, axis=1)
-                )
-                self.oob_score_ = accuracy_score(y[:, 0], y_pred)
             else:
                 # (n_samples, n_classes, n_outputs) as in scikit-learn.
                 self.oob_decision_function_ = oob_pred.transpose(0, 2, 1)
-                self.oob_score_ = float(
-                    np.mean(
-                        [
-                            accuracy_score(
-                                y[:, k],
-                                self.classes_[k].take(
-                                    np.argmax(
-                                        oob_pred[:, k, : self.n_classes_[k]], axis=1
-                                    )
-                                ),
-                            )
-                            for k in range(self.n_outputs_)
-                        ]
-                    )
-                )
+            y_pred = np.argmax(self.oob_decision_function_, axis=1)
+            self.oob_score_ = (scoring or accuracy_score)(y, y_pred)
         else:
             pred = oob_pred[:, :, 0]
             self.oob_prediction_ = pred[:, 0] if self.n_outputs_ == 1 else pred
-            self.oob_score_ = r2_score(y, pred)
+            self.oob_score_ = (scoring or r2_score)(y, self.oob_prediction_)
 
     def _validate_X_predict(self, X):
         check_is_fitted(self)

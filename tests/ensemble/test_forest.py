@@ -18,9 +18,10 @@ from sklearn.datasets import (
     load_digits,
     load_iris,
     make_classification,
+    make_multilabel_classification,
     make_regression,
 )
-from sklearn.metrics import r2_score
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
 
@@ -319,6 +320,113 @@ def test_oob_with_max_samples_and_regression_outputs(global_random_seed):
         )
         ref.fit(X, y, sample_weight=sampler.counts(tree.random_state))
         _assert_same_tree(tree, ref)
+
+
+def _subset_accuracy(decision, classes, Y):
+    """Brute force: the fraction of rows whose most probable class is the true
+    label in every output; ``decision`` of shape (n, n_classes, n_outputs)."""
+    pred = np.column_stack(
+        [
+            np.asarray(classes[k])[decision[:, :, k].argmax(axis=1)]
+            for k in range(decision.shape[2])
+        ]
+    )
+    return np.mean(np.all(pred == Y, axis=1))
+
+
+def test_multi_output_oob_score_is_subset_accuracy_as_in_sklearn(
+    global_random_seed,
+):
+    # scikit-learn's OOB score of a multi-output classifier is the subset
+    # accuracy of the OOB decision function, the quantity ``score`` computes on
+    # other data (the bootstraps differ, so the definitions are compared).
+    X, Y = make_multilabel_classification(
+        n_samples=300, random_state=global_random_seed
+    )
+    Xtr, Xte, Ytr, Yte = train_test_split(
+        X, Y, test_size=0.5, random_state=global_random_seed
+    )
+    params = dict(n_estimators=40, oob_score=True, random_state=global_random_seed)
+    ours = RandomForestClassifier(**params).fit(Xtr, Ytr)
+    theirs = sk_ensemble.RandomForestClassifier(**params).fit(Xtr, Ytr)
+    for forest in (ours, theirs):
+        decision = forest.oob_decision_function_
+        assert decision.shape == (len(Ytr), 2, Y.shape[1])
+        expected = _subset_accuracy(decision, forest.classes_, Ytr)
+        assert forest.oob_score_ == pytest.approx(expected, rel=1e-12)
+        proba = np.stack(forest.predict_proba(Xte), axis=2)
+        assert forest.score(Xte, Yte) == pytest.approx(
+            _subset_accuracy(proba, forest.classes_, Yte), rel=1e-12
+        )
+
+
+def _recording_score():
+    calls = []
+
+    def score(y_true, y_pred):
+        calls.append((np.array(y_true), np.array(y_pred)))
+        return 0.25
+
+    return score, calls
+
+
+@pytest.mark.filterwarnings("ignore:Some inputs do not have OOB scores")
+@pytest.mark.parametrize("Forest", [RandomForestClassifier, RandomForestRegressor])
+@pytest.mark.parametrize("n_outputs", [1, 2])
+def test_oob_score_callable_gets_what_sklearn_passes(
+    Forest, n_outputs, global_random_seed
+):
+    X, y = _data(Forest, global_random_seed, n_samples=120)
+    if Forest in CLASSIFIERS:
+        names = np.array(["a", "b", "c"])
+        Y = names[y] if n_outputs == 1 else np.column_stack([y % 2, X[:, 0] > 0])
+        default_score = accuracy_score
+    else:
+        Y = y if n_outputs == 1 else np.column_stack([y, X[:, 0]])
+        default_score = r2_score
+    params = dict(n_estimators=10, random_state=global_random_seed)
+    score, ours_calls = _recording_score()
+    ours = Forest(oob_score=score, **params).fit(X, Y)
+    score, sk_calls = _recording_score()
+    SK[Forest](oob_score=score, **params).fit(X, Y)
+    assert len(ours_calls) == len(sk_calls) == 1
+    assert ours.oob_score_ == 0.25
+    (y_true, y_pred), (sk_true, sk_pred) = ours_calls[0], sk_calls[0]
+    # y_true: the (encoded) targets of fit, 2-D; y_pred: class indices for a
+    # classifier, the OOB prediction for a regressor.
+    assert y_true.dtype == sk_true.dtype
+    assert_array_equal(y_true, sk_true)
+    assert y_pred.shape == sk_pred.shape
+    assert y_pred.dtype.kind == sk_pred.dtype.kind
+    if Forest in CLASSIFIERS:
+        assert_array_equal(y_pred, ours.oob_decision_function_.argmax(axis=1))
+    else:
+        assert_array_equal(y_pred, ours.oob_prediction_)
+    # The default metric as a callable: the default score.
+    with_metric = Forest(oob_score=default_score, **params).fit(X, Y)
+    default = Forest(oob_score=True, **params).fit(X, Y)
+    assert with_metric.oob_score_ == default.oob_score_
+
+
+def test_oob_score_of_multiclass_multioutput_needs_a_callable(global_random_seed):
+    X, y = _data(RandomForestClassifier, global_random_seed, n_samples=150)
+    Y = np.column_stack([y, X[:, 0] > 0])  # 3 classes and 2 classes
+    for Forest in (RandomForestClassifier, sk_ensemble.RandomForestClassifier):
+        with pytest.raises(ValueError, match="multiclass-multioutput"):
+            Forest(n_estimators=5, oob_score=True).fit(X, Y)
+
+    # scikit-learn refuses any OOB score here; skml scores with a callable.
+    def subset_accuracy(y_true, y_pred):
+        return np.mean(np.all(y_true == y_pred, axis=1))
+
+    forest = RandomForestClassifier(
+        n_estimators=20, oob_score=subset_accuracy, random_state=global_random_seed
+    ).fit(X, Y)
+    decision = forest.oob_decision_function_
+    assert decision.shape == (len(y), 3, 2)
+    assert_array_equal(decision[:, 2, 1], 0.0)  # output 1 has 2 classes
+    expected = _subset_accuracy(decision, forest.classes_, Y)
+    assert forest.oob_score_ == pytest.approx(expected, rel=1e-12)
 
 
 def test_warm_start_matches_one_shot_fit(global_random_seed):
