@@ -293,6 +293,9 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
         if self.bootstrap:
             n_draws = _n_samples_bootstrap(n_samples, sample_weight, self.max_samples)
             sampler = _BootstrapSampler(X, y, sample_weight, n_draws)
+        # What ``estimators_samples_`` regenerates the trees' draws from.
+        self._sampler = sampler
+        self._n_samples = n_samples
 
         self.estimator_ = self._make_template()
         # Fails early on a bad max_features, before any tree is grown.
@@ -404,6 +407,54 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             pred = oob_pred[:, :, 0]
             self.oob_prediction_ = pred[:, 0] if self.n_outputs_ == 1 else pred
             self.oob_score_ = (scoring or r2_score)(y, self.oob_prediction_)
+
+    def __len__(self):
+        """Return the number of trees in the forest."""
+        return len(self.estimators_)
+
+    def __getitem__(self, index):
+        """Return the index'th tree of the forest."""
+        return self.estimators_[index]
+
+    def __iter__(self):
+        """Return an iterator over the trees of the forest."""
+        return iter(self.estimators_)
+
+    @property
+    def estimator(self):
+        """The kind of tree the forest grows, with its default parameters.
+
+        Returns
+        -------
+        estimator : DecisionTreeClassifier or DecisionTreeRegressor
+            An unfitted tree: ``splitter="random"`` for extra-trees. The
+            forest's tree parameters are set on ``estimator_`` at fit.
+        """
+        cls = DecisionTreeClassifier if is_classifier(self) else DecisionTreeRegressor
+        return cls() if hasattr(self, "splitter") else cls(splitter="random")
+
+    @property
+    def estimators_samples_(self):
+        """The rows drawn for each tree: its in-bag sample indices.
+
+        Returns
+        -------
+        estimators_samples_ : list of ndarray of int32
+            For each tree, the indices of the rows of the training data drawn
+            for it, with repetitions, in draw order (as many as the bootstrap
+            size: see ``max_samples``); all the rows, in order, without
+            bootstrap. They are regenerated from the trees' seeds at each
+            access, as in scikit-learn.
+        """
+        check_is_fitted(self)
+        if self._sampler is None:
+            return [
+                np.arange(self._n_samples, dtype=np.int32) for _ in self.estimators_
+            ]
+        return [
+            self._sampler.indices(tree.random_state).astype(np.int32)
+            for tree in self.estimators_
+        ]
 
     def _validate_X_predict(self, X):
         check_is_fitted(self)

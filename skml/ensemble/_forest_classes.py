@@ -125,10 +125,16 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
     Attributes
     ----------
     estimator_ : DecisionTreeClassifier
-        The unfitted template of the trees.
+        The unfitted template of the trees: a tree with the forest's tree
+        parameters, of which each tree is a copy with its own ``random_state``.
 
     estimators_ : list of DecisionTreeClassifier
-        The fitted trees.
+        The fitted trees; ``len(forest)``, ``forest[i]`` and iterating over the
+        forest reach them too.
+
+    estimators_samples_ : list of ndarray
+        The rows drawn for each tree (its in-bag sample indices, with
+        repetitions); ``arange(n_samples)`` without bootstrap.
 
     classes_ : ndarray of shape (n_classes,) or list of ndarray
         Class labels (a list of arrays for multi-output problems).
@@ -323,10 +329,16 @@ class ExtraTreesClassifier(ClassifierMixin, BaseForest):
     Attributes
     ----------
     estimator_ : DecisionTreeClassifier
-        The unfitted template of the trees.
+        The unfitted template of the trees: a tree with the forest's tree
+        parameters, of which each tree is a copy with its own ``random_state``.
 
     estimators_ : list of DecisionTreeClassifier
-        The fitted trees.
+        The fitted trees; ``len(forest)``, ``forest[i]`` and iterating over the
+        forest reach them too.
+
+    estimators_samples_ : list of ndarray
+        The rows drawn for each tree (its in-bag sample indices, with
+        repetitions); ``arange(n_samples)`` without bootstrap.
 
     classes_ : ndarray of shape (n_classes,) or list of ndarray
         Class labels (a list of arrays for multi-output problems).
@@ -520,10 +532,16 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
     Attributes
     ----------
     estimator_ : DecisionTreeRegressor
-        The unfitted template of the trees.
+        The unfitted template of the trees: a tree with the forest's tree
+        parameters, of which each tree is a copy with its own ``random_state``.
 
     estimators_ : list of DecisionTreeRegressor
-        The fitted trees.
+        The fitted trees; ``len(forest)``, ``forest[i]`` and iterating over the
+        forest reach them too.
+
+    estimators_samples_ : list of ndarray
+        The rows drawn for each tree (its in-bag sample indices, with
+        repetitions); ``arange(n_samples)`` without bootstrap.
 
     n_features_in_ : int
         Number of features seen during ``fit``.
@@ -698,10 +716,16 @@ class ExtraTreesRegressor(RegressorMixin, BaseForest):
     Attributes
     ----------
     estimator_ : DecisionTreeRegressor
-        The unfitted template of the trees.
+        The unfitted template of the trees: a tree with the forest's tree
+        parameters, of which each tree is a copy with its own ``random_state``.
 
     estimators_ : list of DecisionTreeRegressor
-        The fitted trees.
+        The fitted trees; ``len(forest)``, ``forest[i]`` and iterating over the
+        forest reach them too.
+
+    estimators_samples_ : list of ndarray
+        The rows drawn for each tree (its in-bag sample indices, with
+        repetitions); ``arange(n_samples)`` without bootstrap.
 
     n_features_in_ : int
         Number of features seen during ``fit``.
