@@ -2,11 +2,13 @@
 # Authors: The skml developers
 """Random forests and extremely randomized trees on the shared tree core.
 
-Every tree is a skml decision tree grown by ``skml._splitting.build_tree`` without
-the GIL; trees are grown in joblib threads. The seed of every tree is drawn from
-``random_state`` up front and a tree's bootstrap depends on its seed only, so the
-forest does not depend on ``n_jobs``. Predictions visit the trees in a fixed order
-for each block of samples, so they do not depend on ``n_jobs`` either.
+Every tree is a skml decision tree fitted through its own fit path (the forest
+validates the data and encodes the classes once; ``build_tree`` grows each tree
+without the GIL); trees are grown in joblib threads. The seed of every tree is
+drawn from ``random_state`` up front and a tree's bootstrap depends on its seed
+only, so the forest does not depend on ``n_jobs``. Predictions visit the trees
+in a fixed order for each block of samples, so they do not depend on ``n_jobs``
+either.
 """
 
 import warnings
@@ -26,21 +28,16 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
-from skml._splitting import (
-    RAND_R_MAX,
-    as_sorted_csc,
-    bin_features,
-    build_tree,
-    prune_tree,
-)
+from skml._splitting import as_sorted_csc, bin_features
 from skml.ensemble._bootstrap import _BootstrapSampler, _n_samples_bootstrap
 from skml.ensemble._forest_predict import accumulate_leaf_values
 from skml.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from skml.tree._classes import (
     BaseDecisionTree,
     check_poisson_targets,
+    encode_classes,
     warn_deprecated_criterion,
 )
 from skml.utils._sklearn import (
@@ -57,41 +54,26 @@ MAX_INT = np.iinfo(np.int32).max
 _CHUNK = 8  # trees per prediction task
 
 
-def _grow_tree(tree, X, y, y_original, sample_weight, params):
-    """Grow one tree in place (runs in a worker thread)."""
-    n_samples = X.shape[0]
-    seed = tree.random_state
-    weight = np.ones(n_samples) if sample_weight is None else sample_weight
+def _grow_tree(tree, X, y, sample_weight, params):
+    """Fit one tree through its own fit path (runs in a worker thread)."""
     sampler = params["sampler"]
     if sampler is not None:
         # The weights chose the rows; the tree sees how often each was drawn.
-        indices = sampler.indices(seed)
-        weight = np.bincount(indices, minlength=n_samples).astype(np.float64)
+        indices = sampler.indices(tree.random_state)
+        sample_weight = np.bincount(indices, minlength=X.shape[0]).astype(np.float64)
         if params["class_weight"] == "balanced_subsample":
-            weight = weight * compute_sample_weight(
-                "balanced", y_original, indices=indices
+            sample_weight *= compute_sample_weight(
+                "balanced", params["y_original"], indices=indices
             )
         del indices  # n_draws entries per thread, not needed while growing
-    tree.tree_ = build_tree(
+    return tree._fit(
         X,
         y,
-        weight,
-        criterion=tree.criterion,
-        splitter=tree.splitter,
-        n_classes=params["n_classes"],
-        max_depth=tree.max_depth,
-        min_samples_split=params["min_samples_split"],
-        min_samples_leaf=params["min_samples_leaf"],
-        min_weight_leaf=tree.min_weight_fraction_leaf * float(np.sum(weight)),
-        max_features=params["max_features"],
-        max_leaf_nodes=tree.max_leaf_nodes,
-        min_impurity_decrease=tree.min_impurity_decrease,
-        seed=np.random.RandomState(seed).randint(0, RAND_R_MAX),
+        sample_weight,
+        check_input=False,
         bins=params["bins"],
+        classes=params["classes"],
     )
-    if tree.ccp_alpha > 0.0:
-        tree.tree_ = prune_tree(tree.tree_, tree.ccp_alpha)
-    return tree
 
 
 def _sum_chunk(trees, X, width):
@@ -138,7 +120,7 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             for name in _tree_params[1:]
         },
         "bootstrap": ["boolean"],
-        "oob_score": ["boolean"],
+        "oob_score": ["boolean", callable],
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -207,16 +189,15 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
         return Parallel(n_jobs=self.n_jobs, prefer="threads", verbose=self.verbose)
 
     def _encode_y(self, y, sample_weight):
-        """Encode classification targets; return (y float64 2-D, weight)."""
+        """Encode the class labels once for all the trees; return (y, weight).
+
+        ``y`` becomes float64 class indices into ``classes_``; the class
+        weights of the whole data (not "balanced_subsample", which each tree
+        computes on its bootstrap) are multiplied into ``sample_weight``.
+        """
         check_classification_targets(y)
-        y_encoded = np.zeros(y.shape, dtype=np.float64)
-        self.classes_ = []
-        self.n_classes_ = []
-        for k in range(self.n_outputs_):
-            classes_k, y_encoded[:, k] = np.unique(y[:, k], return_inverse=True)
-            self.classes_.append(classes_k)
-            self.n_classes_.append(classes_k.shape[0])
-        self.n_classes_ = np.array(self.n_classes_, dtype=np.intp)
+        y_encoded, self.classes_ = encode_classes(y)
+        self.n_classes_ = np.array([len(c) for c in self.classes_], dtype=np.intp)
         class_weight = self.class_weight
         if class_weight is not None:
             if class_weight in ("balanced", "balanced_subsample") and self.warm_start:
@@ -285,12 +266,12 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             y = y.reshape(-1, 1)
         self.n_outputs_ = y.shape[1]
         y_original = y
+        classes = None
         if is_classifier(self):
             y, sample_weight = self._encode_y(y, sample_weight)
-            n_classes = self.n_classes_
+            classes = self.classes_
         else:
             y = np.ascontiguousarray(y, dtype=np.float64)
-            n_classes = None
             if self.criterion == "poisson":
                 check_poisson_targets(y)
         if sample_weight is not None and not np.sum(sample_weight) > 0:
@@ -306,17 +287,19 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
                 "`max_sample` cannot be set if `bootstrap=False`. Either switch to "
                 "`bootstrap=True` or set `max_sample=None`."
             )
-        if self.oob_score and not self.bootstrap:
-            raise ValueError("Out of bag estimation only available if bootstrap=True")
+        if self.oob_score:
+            self._check_oob_target(y)
         sampler = None
         if self.bootstrap:
             n_draws = _n_samples_bootstrap(n_samples, sample_weight, self.max_samples)
             sampler = _BootstrapSampler(X, y, sample_weight, n_draws)
+        # What ``estimators_samples_`` regenerates the trees' draws from.
+        self._sampler = sampler
+        self._n_samples = n_samples
 
         self.estimator_ = self._make_template()
-        min_samples_leaf, min_samples_split, max_features = (
-            self.estimator_._resolve_params(n_samples, n_features)
-        )
+        # Fails early on a bad max_features, before any tree is grown.
+        self.estimator_._resolve_params(n_samples, n_features)
         random_state = check_random_state(self.random_state)
         if not self.warm_start or not hasattr(self, "estimators_"):
             self.estimators_ = []
@@ -342,40 +325,52 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             params = {
                 "sampler": sampler,
                 "class_weight": getattr(self, "class_weight", None),
-                "n_classes": n_classes,
-                "min_samples_split": min_samples_split,
-                "min_samples_leaf": min_samples_leaf,
-                "max_features": max_features,
+                "y_original": y_original,
+                "classes": classes,
                 "bins": bin_features(X_fit) if self._splitter() == "hist" else None,
             }
             trees = self._parallel()(
-                delayed(_grow_tree)(tree, X_fit, y, y_original, sample_weight, params)
+                delayed(_grow_tree)(tree, X_fit, y, sample_weight, params)
                 for tree in trees
             )
-            for tree in trees:
-                self._set_tree_attributes(tree, n_features, max_features)
             self.estimators_.extend(trees)
 
         if is_classifier(self) and self.n_outputs_ == 1:
             self.n_classes_ = self.n_classes_[0]
             self.classes_ = self.classes_[0]
         if self.oob_score:
-            self._set_oob_score(X, y_original, sampler)
+            self._set_oob_score(X, y, sampler)
         return self
 
-    def _set_tree_attributes(self, tree, n_features, max_features):
-        tree.n_features_in_ = n_features
-        tree.n_outputs_ = self.n_outputs_
-        tree.max_features_ = max_features
-        if is_classifier(self):
-            if self.n_outputs_ == 1:
-                tree.classes_ = self.classes_[0]
-                tree.n_classes_ = int(self.n_classes_[0])
-            else:
-                tree.classes_ = list(self.classes_)
-                tree.n_classes_ = self.n_classes_.copy()
+    def _check_oob_target(self, y):
+        """Raise unless the OOB estimate is defined for ``y`` (encoded)."""
+        if not self.bootstrap:
+            raise ValueError("Out of bag estimation only available if bootstrap=True")
+        y_type = type_of_target(y)
+        # Accuracy (what ``score`` computes) is not defined for several
+        # multi-class outputs; a callable may define a score there.
+        if y_type == "unknown" or (
+            is_classifier(self)
+            and y_type == "multiclass-multioutput"
+            and not callable(self.oob_score)
+        ):
+            raise ValueError(
+                "The type of target cannot be used to compute OOB estimates. Got "
+                f"{y_type} while only the following are supported: continuous, "
+                "continuous-multioutput, binary, multiclass, multilabel-indicator "
+                "(pass a callable oob_score to score other targets)."
+            )
 
     def _set_oob_score(self, X, y, sampler):
+        """OOB predictions and score; ``y`` is the encoded 2-D target of fit.
+
+        As in scikit-learn, a row that every tree drew has no OOB prediction:
+        it is left at zero, with a warning, and still counts in the score. The
+        score is ``oob_score(y, y_pred)`` (accuracy or R^2 by default) with
+        ``y`` of shape (n_samples, n_outputs); ``y_pred`` is the index of the
+        most probable class for classifiers, ``oob_prediction_`` for
+        regressors.
+        """
         n_samples = X.shape[0]
         if issparse(X):
             X = X.tocsr()  # row subsets below
@@ -399,35 +394,67 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             )
             n_oob_pred[n_oob_pred == 0] = 1
         oob_pred /= n_oob_pred[:, :, np.newaxis]
+        scoring = self.oob_score if callable(self.oob_score) else None
         if classification:
             if self.n_outputs_ == 1:
                 self.oob_decision_function_ = oob_pred[:, 0, : self.n_classes_]
-                y_pred = self.classes_.take(
-                    np.argmax(self.oob_decision_function_, axis=1)
-                )
-                self.oob_score_ = accuracy_score(y[:, 0], y_pred)
             else:
                 # (n_samples, n_classes, n_outputs) as in scikit-learn.
                 self.oob_decision_function_ = oob_pred.transpose(0, 2, 1)
-                self.oob_score_ = float(
-                    np.mean(
-                        [
-                            accuracy_score(
-                                y[:, k],
-                                self.classes_[k].take(
-                                    np.argmax(
-                                        oob_pred[:, k, : self.n_classes_[k]], axis=1
-                                    )
-                                ),
-                            )
-                            for k in range(self.n_outputs_)
-                        ]
-                    )
-                )
+            y_pred = np.argmax(self.oob_decision_function_, axis=1)
+            self.oob_score_ = (scoring or accuracy_score)(y, y_pred)
         else:
             pred = oob_pred[:, :, 0]
             self.oob_prediction_ = pred[:, 0] if self.n_outputs_ == 1 else pred
-            self.oob_score_ = r2_score(y, pred)
+            self.oob_score_ = (scoring or r2_score)(y, self.oob_prediction_)
+
+    def __len__(self):
+        """Return the number of trees in the forest."""
+        return len(self.estimators_)
+
+    def __getitem__(self, index):
+        """Return the index'th tree of the forest."""
+        return self.estimators_[index]
+
+    def __iter__(self):
+        """Return an iterator over the trees of the forest."""
+        return iter(self.estimators_)
+
+    @property
+    def estimator(self):
+        """The kind of tree the forest grows, with its default parameters.
+
+        Returns
+        -------
+        estimator : DecisionTreeClassifier or DecisionTreeRegressor
+            An unfitted tree: ``splitter="random"`` for extra-trees. The
+            forest's tree parameters are set on ``estimator_`` at fit.
+        """
+        cls = DecisionTreeClassifier if is_classifier(self) else DecisionTreeRegressor
+        return cls() if hasattr(self, "splitter") else cls(splitter="random")
+
+    @property
+    def estimators_samples_(self):
+        """The rows drawn for each tree: its in-bag sample indices.
+
+        Returns
+        -------
+        estimators_samples_ : list of ndarray of int32
+            For each tree, the indices of the rows of the training data drawn
+            for it, with repetitions, in draw order (as many as the bootstrap
+            size: see ``max_samples``); all the rows, in order, without
+            bootstrap. They are regenerated from the trees' seeds at each
+            access, as in scikit-learn.
+        """
+        check_is_fitted(self)
+        if self._sampler is None:
+            return [
+                np.arange(self._n_samples, dtype=np.int32) for _ in self.estimators_
+            ]
+        return [
+            self._sampler.indices(tree.random_state).astype(np.int32)
+            for tree in self.estimators_
+        ]
 
     def _validate_X_predict(self, X):
         check_is_fitted(self)

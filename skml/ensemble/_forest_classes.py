@@ -85,9 +85,13 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
         Whether each tree is grown on a bootstrap sample (else on the whole
         data).
 
-    oob_score : bool, default=False
-        Whether to estimate the accuracy on the out-of-bag samples (only with
-        ``bootstrap=True``).
+    oob_score : bool or callable, default=False
+        Whether to estimate the generalization score on the out-of-bag samples
+        (only with ``bootstrap=True``): the accuracy (subset accuracy for
+        multi-output targets, as ``score``), or ``oob_score(y_true, y_pred)``
+        if callable. As in scikit-learn, the callable gets class indices (into
+        ``classes_``): ``y_true`` of shape (n_samples, n_outputs) and
+        ``y_pred``, the most probable class of each out-of-bag row.
 
     n_jobs : int, default=None
         Number of threads growing the trees and predicting; ``None`` means 1,
@@ -121,10 +125,16 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
     Attributes
     ----------
     estimator_ : DecisionTreeClassifier
-        The unfitted template of the trees.
+        The unfitted template of the trees: a tree with the forest's tree
+        parameters, of which each tree is a copy with its own ``random_state``.
 
     estimators_ : list of DecisionTreeClassifier
-        The fitted trees.
+        The fitted trees; ``len(forest)``, ``forest[i]`` and iterating over the
+        forest reach them too.
+
+    estimators_samples_ : list of ndarray
+        The rows drawn for each tree (its in-bag sample indices, with
+        repetitions); ``arange(n_samples)`` without bootstrap.
 
     classes_ : ndarray of shape (n_classes,) or list of ndarray
         Class labels (a list of arrays for multi-output problems).
@@ -146,10 +156,13 @@ class RandomForestClassifier(ClassifierMixin, BaseForest):
         Mean of the trees' normalized impurity-based importances.
 
     oob_score_ : float
-        Accuracy on the out-of-bag samples (with ``oob_score=True``).
+        Score on the out-of-bag samples (with ``oob_score``).
 
-    oob_decision_function_ : ndarray of shape (n_samples, n_classes)
-        Out-of-bag class probabilities (with ``oob_score=True``).
+    oob_decision_function_ : ndarray of shape (n_samples, n_classes) or \
+            (n_samples, n_classes, n_outputs)
+        Out-of-bag class probabilities (with ``oob_score``): the mean over the
+        trees that did not draw the row; all zeros for a row that every tree
+        drew (a warning tells when there is one), as in scikit-learn.
 
     See Also
     --------
@@ -276,9 +289,13 @@ class ExtraTreesClassifier(ClassifierMixin, BaseForest):
         Whether each tree is grown on a bootstrap sample (else on the whole
         data).
 
-    oob_score : bool, default=False
-        Whether to estimate the accuracy on the out-of-bag samples (only with
-        ``bootstrap=True``).
+    oob_score : bool or callable, default=False
+        Whether to estimate the generalization score on the out-of-bag samples
+        (only with ``bootstrap=True``): the accuracy (subset accuracy for
+        multi-output targets, as ``score``), or ``oob_score(y_true, y_pred)``
+        if callable. As in scikit-learn, the callable gets class indices (into
+        ``classes_``): ``y_true`` of shape (n_samples, n_outputs) and
+        ``y_pred``, the most probable class of each out-of-bag row.
 
     n_jobs : int, default=None
         Number of threads growing the trees and predicting; ``None`` means 1,
@@ -312,10 +329,16 @@ class ExtraTreesClassifier(ClassifierMixin, BaseForest):
     Attributes
     ----------
     estimator_ : DecisionTreeClassifier
-        The unfitted template of the trees.
+        The unfitted template of the trees: a tree with the forest's tree
+        parameters, of which each tree is a copy with its own ``random_state``.
 
     estimators_ : list of DecisionTreeClassifier
-        The fitted trees.
+        The fitted trees; ``len(forest)``, ``forest[i]`` and iterating over the
+        forest reach them too.
+
+    estimators_samples_ : list of ndarray
+        The rows drawn for each tree (its in-bag sample indices, with
+        repetitions); ``arange(n_samples)`` without bootstrap.
 
     classes_ : ndarray of shape (n_classes,) or list of ndarray
         Class labels (a list of arrays for multi-output problems).
@@ -337,10 +360,13 @@ class ExtraTreesClassifier(ClassifierMixin, BaseForest):
         Mean of the trees' normalized impurity-based importances.
 
     oob_score_ : float
-        Accuracy on the out-of-bag samples (with ``oob_score=True``).
+        Score on the out-of-bag samples (with ``oob_score``).
 
-    oob_decision_function_ : ndarray of shape (n_samples, n_classes)
-        Out-of-bag class probabilities (with ``oob_score=True``).
+    oob_decision_function_ : ndarray of shape (n_samples, n_classes) or \
+            (n_samples, n_classes, n_outputs)
+        Out-of-bag class probabilities (with ``oob_score``): the mean over the
+        trees that did not draw the row; all zeros for a row that every tree
+        drew (a warning tells when there is one), as in scikit-learn.
 
     See Also
     --------
@@ -473,9 +499,12 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
         Whether each tree is grown on a bootstrap sample (else on the whole
         data).
 
-    oob_score : bool, default=False
-        Whether to estimate the R^2 score on the out-of-bag samples (only with
-        ``bootstrap=True``).
+    oob_score : bool or callable, default=False
+        Whether to estimate the generalization score on the out-of-bag samples
+        (only with ``bootstrap=True``): the R^2 score, or
+        ``oob_score(y_true, y_pred)`` if callable, with ``y_true`` of shape
+        (n_samples, n_outputs) and ``y_pred`` the ``oob_prediction_`` (as in
+        scikit-learn).
 
     n_jobs : int, default=None
         Number of threads growing the trees and predicting; ``None`` means 1,
@@ -503,10 +532,16 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
     Attributes
     ----------
     estimator_ : DecisionTreeRegressor
-        The unfitted template of the trees.
+        The unfitted template of the trees: a tree with the forest's tree
+        parameters, of which each tree is a copy with its own ``random_state``.
 
     estimators_ : list of DecisionTreeRegressor
-        The fitted trees.
+        The fitted trees; ``len(forest)``, ``forest[i]`` and iterating over the
+        forest reach them too.
+
+    estimators_samples_ : list of ndarray
+        The rows drawn for each tree (its in-bag sample indices, with
+        repetitions); ``arange(n_samples)`` without bootstrap.
 
     n_features_in_ : int
         Number of features seen during ``fit``.
@@ -522,10 +557,12 @@ class RandomForestRegressor(RegressorMixin, BaseForest):
         Mean of the trees' normalized impurity-based importances.
 
     oob_score_ : float
-        R^2 score on the out-of-bag samples (with ``oob_score=True``).
+        Score on the out-of-bag samples (with ``oob_score``).
 
     oob_prediction_ : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-        Out-of-bag predictions (with ``oob_score=True``).
+        Out-of-bag predictions (with ``oob_score``): the mean over the trees
+        that did not draw the row; zero for a row that every tree drew (a
+        warning tells when there is one), as in scikit-learn.
 
     See Also
     --------
@@ -646,9 +683,12 @@ class ExtraTreesRegressor(RegressorMixin, BaseForest):
         Whether each tree is grown on a bootstrap sample (else on the whole
         data).
 
-    oob_score : bool, default=False
-        Whether to estimate the R^2 score on the out-of-bag samples (only with
-        ``bootstrap=True``).
+    oob_score : bool or callable, default=False
+        Whether to estimate the generalization score on the out-of-bag samples
+        (only with ``bootstrap=True``): the R^2 score, or
+        ``oob_score(y_true, y_pred)`` if callable, with ``y_true`` of shape
+        (n_samples, n_outputs) and ``y_pred`` the ``oob_prediction_`` (as in
+        scikit-learn).
 
     n_jobs : int, default=None
         Number of threads growing the trees and predicting; ``None`` means 1,
@@ -676,10 +716,16 @@ class ExtraTreesRegressor(RegressorMixin, BaseForest):
     Attributes
     ----------
     estimator_ : DecisionTreeRegressor
-        The unfitted template of the trees.
+        The unfitted template of the trees: a tree with the forest's tree
+        parameters, of which each tree is a copy with its own ``random_state``.
 
     estimators_ : list of DecisionTreeRegressor
-        The fitted trees.
+        The fitted trees; ``len(forest)``, ``forest[i]`` and iterating over the
+        forest reach them too.
+
+    estimators_samples_ : list of ndarray
+        The rows drawn for each tree (its in-bag sample indices, with
+        repetitions); ``arange(n_samples)`` without bootstrap.
 
     n_features_in_ : int
         Number of features seen during ``fit``.
@@ -695,10 +741,12 @@ class ExtraTreesRegressor(RegressorMixin, BaseForest):
         Mean of the trees' normalized impurity-based importances.
 
     oob_score_ : float
-        R^2 score on the out-of-bag samples (with ``oob_score=True``).
+        Score on the out-of-bag samples (with ``oob_score``).
 
     oob_prediction_ : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-        Out-of-bag predictions (with ``oob_score=True``).
+        Out-of-bag predictions (with ``oob_score``): the mean over the trees
+        that did not draw the row; zero for a row that every tree drew (a
+        warning tells when there is one), as in scikit-learn.
 
     See Also
     --------

@@ -167,15 +167,21 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             )
         return min_samples_leaf, min_samples_split, max_features
 
-    def _fit(self, X, y, sample_weight=None, check_input=True):
-        """Grow the tree; ``check_input=False`` skips validation (ensembles).
+    def _fit(self, X, y, sample_weight=None, check_input=True, bins=None, classes=None):
+        """Grow the tree: the one fit path of trees and of the forests' trees.
 
-        Without validation, ``X`` must be a float32 array, ``y`` a numeric array
-        and ``sample_weight`` None or a non-negative float64 array.
+        ``check_input=False`` skips validation (ensembles validate once): ``X``
+        must then be float32, dense (Fortran order avoids a copy) or CSC with
+        sorted indices, ``y`` a numeric array of shape (n_samples,) or
+        (n_samples, n_outputs) and ``sample_weight`` None or a non-negative
+        float64 array. A classifier given ``classes`` (one array of labels per
+        output) takes ``y`` as already encoded: float class indices into them.
+        ``bins`` is ``skml._splitting.bin_features(X)``, computed once for many
+        trees, with ``splitter="hist"``.
         """
         random_state = check_random_state(self.random_state)
-        warn_deprecated_criterion(self.criterion)
         if check_input:
+            warn_deprecated_criterion(self.criterion)
             X, y, sample_weight = self._validate_fit_data(X, y, sample_weight)
         n_samples, n_features = X.shape
         self.n_features_in_ = n_features
@@ -190,24 +196,25 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             )
         n_classes = None
         if is_classifier(self):
-            check_classification_targets(y)
-            y_original = y
-            self.classes_ = []
-            self.n_classes_ = []
-            y = np.zeros(y.shape, dtype=np.float64)
-            for k in range(self.n_outputs_):
-                classes_k, y[:, k] = np.unique(y_original[:, k], return_inverse=True)
-                self.classes_.append(classes_k)
-                self.n_classes_.append(classes_k.shape[0])
-            n_classes = self.n_classes_ = np.array(self.n_classes_, dtype=np.intp)
+            if classes is None:
+                check_classification_targets(y)
+                y_labels = y
+                y, classes = encode_classes(y)
+            else:
+                y_labels = None
+            self.classes_ = list(classes)
+            n_classes = np.array([len(c) for c in classes], dtype=np.intp)
+            self.n_classes_ = n_classes
             if self.class_weight is not None:
-                expanded = compute_sample_weight(self.class_weight, y_original)
+                if y_labels is None:
+                    y_labels = decode_classes(y, classes)
+                expanded = compute_sample_weight(self.class_weight, y_labels)
                 sample_weight = (
                     expanded if sample_weight is None else sample_weight * expanded
                 )
         else:
             y = np.asarray(y, dtype=np.float64)
-            if self.criterion == "poisson":
+            if check_input and self.criterion == "poisson":
                 check_poisson_targets(y)
         if sample_weight is None:
             sample_weight = np.ones(n_samples)
@@ -236,6 +243,7 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             max_leaf_nodes=self.max_leaf_nodes,
             min_impurity_decrease=self.min_impurity_decrease,
             seed=random_state.randint(0, RAND_R_MAX),
+            bins=bins,
         )
         if self.ccp_alpha > 0.0:
             self.tree_ = prune_tree(self.tree_, self.ccp_alpha)
@@ -350,6 +358,27 @@ class BaseDecisionTree(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
         tags.input_tags.allow_nan = True
         tags.input_tags.sparse = True
         return tags
+
+
+def encode_classes(y):
+    """Encode the class labels of each output of a 2-D ``y``.
+
+    Returns ``(y_encoded, classes)``: float64 class indices of the shape of
+    ``y``, and the sorted labels of each output (a list of arrays).
+    """
+    y_encoded = np.zeros(y.shape, dtype=np.float64)
+    classes = []
+    for k in range(y.shape[1]):
+        classes_k, y_encoded[:, k] = np.unique(y[:, k], return_inverse=True)
+        classes.append(classes_k)
+    return y_encoded, classes
+
+
+def decode_classes(y_encoded, classes):
+    """The labels that the class indices ``y_encoded`` (2-D) stand for."""
+    return np.column_stack(
+        [classes[k].take(y_encoded[:, k].astype(np.intp)) for k in range(len(classes))]
+    )
 
 
 def check_poisson_targets(y):

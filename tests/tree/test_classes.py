@@ -367,3 +367,37 @@ def test_hist_splitter_regression_with_nan(global_random_seed):
         - t.impurity[right] * t.n_node_samples[right]
     ) / n
     assert_allclose(improvement, best, rtol=1e-9)
+
+
+@pytest.mark.parametrize("n_outputs", [1, 2])
+@pytest.mark.parametrize("class_weight", [None, "balanced"])
+def test_fit_without_input_checks_on_encoded_classes(
+    n_outputs, class_weight, global_random_seed
+):
+    # The ensembles' path: validated float32 X, y already encoded as class
+    # indices into ``classes``. It grows scikit-learn's tree on the labels, and
+    # the tree predicts the labels.
+    X, y = _clf_data(global_random_seed, n_outputs=n_outputs)
+    names = np.array(["ant", "bee", "cat"])
+    labels = names[y]
+    Y = labels.reshape(len(y), -1)
+    classes = [np.unique(Y[:, k]) for k in range(n_outputs)]
+    encoded = np.column_stack(
+        [np.searchsorted(classes[k], Y[:, k]) for k in range(n_outputs)]
+    ).astype(np.float64)
+    params = dict(max_features=3, class_weight=class_weight, random_state=0)
+    ours = DecisionTreeClassifier(**params)
+    ours._fit(np.asfortranarray(X), encoded, None, check_input=False, classes=classes)
+    theirs = sk_tree.DecisionTreeClassifier(**params).fit(X, labels)
+    assert_same_tree(ours, theirs)
+    assert_array_equal(ours.predict(X), theirs.predict(X))
+    if n_outputs == 1:
+        assert_array_equal(ours.classes_, theirs.classes_)
+        assert ours.n_classes_ == theirs.n_classes_
+    else:
+        for a, b in zip(ours.classes_, theirs.classes_):
+            assert_array_equal(a, b)
+        assert_array_equal(ours.n_classes_, theirs.n_classes_)
+    # Without ``classes`` the tree encodes the labels itself.
+    own = DecisionTreeClassifier(**params).fit(X, labels, check_input=False)
+    assert_same_tree(own, theirs)
