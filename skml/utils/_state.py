@@ -42,9 +42,7 @@ def state_items(state, owner, names):
 def state_int(value, owner, name, low=0):
     """``value`` as an int, which must be an integer >= ``low``."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise bad_state(
-            owner, f"{name} must be an integer, got {type(value).__name__}"
-        )
+        raise bad_state(owner, f"{name} must be an integer, got {type(value).__name__}")
     value = int(value)
     if not low <= value <= _INTP_MAX:
         raise bad_state(owner, f"{name} = {value} must be in [{low}, {_INTP_MAX}]")
@@ -70,9 +68,7 @@ def state_array(value, owner, name, kind, shape):
     """
     kinds, dtype, label = _KINDS[kind]
     if not isinstance(value, np.ndarray):
-        raise bad_state(
-            owner, f"{name} must be an ndarray, got {type(value).__name__}"
-        )
+        raise bad_state(owner, f"{name} must be an ndarray, got {type(value).__name__}")
     if value.dtype.kind not in kinds:
         raise bad_state(
             owner, f"{name} must have {label} dtype, got dtype {value.dtype}"
