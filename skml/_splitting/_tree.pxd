@@ -75,7 +75,7 @@ cdef class Tree:
     cdef readonly object n_classes          # ndarray (n_outputs,) of class counts
     cdef readonly intp_t n_outputs          # number of outputs
     cdef readonly intp_t max_n_classes      # largest entry of n_classes
-    cdef public intp_t max_depth            # depth of the deepest leaf
+    cdef readonly intp_t max_depth          # depth of the deepest leaf
     cdef readonly intp_t node_count         # number of nodes in use
     cdef readonly intp_t capacity           # number of nodes allocated
     cdef Node* nodes                        # (capacity,) node array
@@ -92,3 +92,6 @@ cdef class Tree:
                           uint8_t missing_go_to_left) except -1 nogil
     cdef void _apply(self, const float32_t[:, ::1] X,
                      intp_t[::1] out) noexcept nogil
+    # Traversals of dense rows; X must have n_features columns (``_check_X``).
+    cdef object _apply_dense(self, const float32_t[:, ::1] X)
+    cdef object _decision_path_dense(self, const float32_t[:, ::1] X)

@@ -8,8 +8,9 @@ from scipy.sparse import vstack as sparse_vstack
 
 from libc.stdlib cimport free, realloc
 from libc.string cimport memcpy, memset
-from libc.math cimport isnan
+from libc.math cimport INFINITY, isnan
 
+from skml.utils._state import bad_state, state_array, state_int, state_items
 from skml.utils._typedefs cimport float32_t, float64_t, intp_t, uint8_t
 
 cdef Node _dummy
@@ -65,6 +66,191 @@ def dense_row_blocks(X, block_bytes=DENSE_BLOCK_BYTES):
         yield np.ascontiguousarray(block, dtype=np.float32)
 
 
+# The entries of a tree's state (``Tree.__getstate__``) and the kind of each
+# node field.
+_STATE_KEYS = (
+    ("n_features", "n_classes", "n_outputs", "max_depth", "node_count", "value")
+    + _FIELDS
+)
+_FIELD_KINDS = {
+    "left_child": "int",
+    "right_child": "int",
+    "feature": "int",
+    "threshold": "float",
+    "impurity": "float",
+    "n_node_samples": "int",
+    "weighted_n_node_samples": "float",
+    "missing_go_to_left": "flag",
+}
+
+
+# Problems _scan_nodes reports (0: none).
+cdef enum:
+    _ONE_CHILD = 1          # one child TREE_LEAF, the other not
+    _BAD_LEFT = 2           # left child not after its parent, or >= node_count
+    _BAD_RIGHT = 3          # same for the right child
+    _TWO_PARENTS = 4        # a node is the child of two splits (or twice of one)
+    _NO_PARENT = 5          # a node other than the root is no split's child
+    _BAD_FEATURE = 6        # a split's feature outside [0, n_features)
+    _BAD_THRESHOLD = 7      # a split's threshold NaN or -inf
+    _BAD_LEAF = 8           # a leaf's feature, threshold, missing_go_to_left
+    #                         not (TREE_UNDEFINED, TREE_UNDEFINED, 0)
+
+
+cdef int _scan_nodes(const intp_t[::1] left, const intp_t[::1] right,
+                     const intp_t[::1] feature, const float64_t[::1] threshold,
+                     const uint8_t[::1] missing, intp_t n_features,
+                     intp_t[::1] depth, intp_t* where) noexcept nogil:
+    # One pass over the nodes, in id order: whether they form a binary tree
+    # rooted at node 0 with every child after its parent (so any traversal
+    # ends at a leaf within depth + 1 steps, inside the array), reading
+    # features below n_features. ``depth`` (all -1 on entry) receives each
+    # node's depth; returns a problem code and its node in ``where``, or 0
+    # and the depth of the tree in ``where``.
+    cdef intp_t n = left.shape[0], i, d, deepest = 0
+    depth[0] = 0
+    for i in range(n):
+        where[0] = i
+        if depth[i] < 0:
+            return _NO_PARENT
+        if left[i] == TREE_LEAF or right[i] == TREE_LEAF:
+            if left[i] != right[i]:
+                return _ONE_CHILD
+            if (feature[i] != TREE_UNDEFINED or threshold[i] != TREE_UNDEFINED
+                    or missing[i] != 0):
+                return _BAD_LEAF
+            continue
+        if left[i] <= i or left[i] >= n:
+            return _BAD_LEFT
+        if right[i] <= i or right[i] >= n:
+            return _BAD_RIGHT
+        if feature[i] < 0 or feature[i] >= n_features:
+            return _BAD_FEATURE
+        # A split's threshold is a number or +inf (every value left, NaN by
+        # missing_go_to_left).
+        if not threshold[i] > -INFINITY:
+            return _BAD_THRESHOLD
+        d = depth[i] + 1
+        if depth[left[i]] >= 0:
+            where[0] = left[i]
+            return _TWO_PARENTS
+        depth[left[i]] = d
+        if depth[right[i]] >= 0:
+            where[0] = right[i]
+            return _TWO_PARENTS
+        depth[right[i]] = d
+        if d > deepest:
+            deepest = d
+    where[0] = deepest
+    return 0
+
+
+def _check_nodes(f, intp_t n_features):
+    # The node fields ``f`` (validated arrays of shape (n,)) must form a tree
+    # (see _scan_nodes); returns its depth.
+    cdef intp_t where = 0
+    cdef int problem = _scan_nodes(
+        f["left_child"], f["right_child"], f["feature"], f["threshold"],
+        f["missing_go_to_left"], n_features,
+        np.full(f["left_child"].shape[0], -1, dtype=np.intp), &where,
+    )
+    if problem == 0:
+        return where
+    i = where
+    left, right = f["left_child"][i], f["right_child"][i]
+    if problem == _NO_PARENT:
+        message = f"node {i} is the child of no node"
+    elif problem == _TWO_PARENTS:
+        message = f"node {i} is a child twice"
+    elif problem == _ONE_CHILD:
+        message = (
+            f"node {i} has children ({left}, {right}): a leaf has both children "
+            f"TREE_LEAF ({TREE_LEAF}), a split node neither"
+        )
+    elif problem == _BAD_LEAF:
+        message = (
+            f"leaf {i} has feature {f['feature'][i]}, threshold "
+            f"{f['threshold'][i]} and missing_go_to_left "
+            f"{f['missing_go_to_left'][i]}, not TREE_UNDEFINED ({TREE_UNDEFINED}), "
+            f"TREE_UNDEFINED and 0"
+        )
+    elif problem in (_BAD_LEFT, _BAD_RIGHT):
+        name, child = ("left_child", left) if problem == _BAD_LEFT else (
+            "right_child", right)
+        message = (
+            f"{name}[{i}] = {child} is not a node after node {i} (children come "
+            f"after their parent, below node_count={f['left_child'].shape[0]})"
+        )
+    elif problem == _BAD_FEATURE:
+        message = (
+            f"feature[{i}] = {f['feature'][i]} is not a feature index in "
+            f"[0, n_features={n_features})"
+        )
+    else:
+        message = (
+            f"threshold[{i}] = {f['threshold'][i]}: a split's threshold must be a "
+            "number or +inf"
+        )
+    raise bad_state("Tree", message)
+
+
+def _checked_state(state):
+    """Check a tree's state and return it as ``(fields, value, n_features,
+    n_classes, n_outputs, max_depth)``: ``fields`` maps each node field to a
+    C-contiguous array of shape (node_count,) of the ``Node`` member's type,
+    ``value`` is C-contiguous float64 of shape (node_count, n_outputs,
+    max_n_classes).
+
+    Raises ValueError naming the first problem found.
+    """
+    entries = dict(zip(_STATE_KEYS, state_items(state, "Tree", _STATE_KEYS)))
+    n_features = state_int(entries["n_features"], "Tree", "n_features", low=1)
+    n_outputs = state_int(entries["n_outputs"], "Tree", "n_outputs", low=1)
+    n = state_int(entries["node_count"], "Tree", "node_count", low=1)
+    max_depth = state_int(entries["max_depth"], "Tree", "max_depth")
+    n_classes = state_array(
+        entries["n_classes"], "Tree", "n_classes", "int", (n_outputs,)
+    )
+    if np.any(n_classes < 1):
+        raise bad_state("Tree", f"n_classes {n_classes} must be >= 1")
+    value = state_array(
+        entries["value"], "Tree", "value", "float",
+        (n, n_outputs, int(n_classes.max())),
+    )
+    f = {name: state_array(entries[name], "Tree", name, _FIELD_KINDS[name], (n,))
+         for name in _FIELDS}
+    depth = _check_nodes(f, n_features)
+    if max_depth != depth:
+        raise bad_state(
+            "Tree", f"max_depth = {max_depth}, but the tree has depth {depth}"
+        )
+    if f["n_node_samples"].min() < 0:
+        raise bad_state("Tree", "n_node_samples must be >= 0")
+    weights = f["weighted_n_node_samples"]
+    if not np.all(np.isfinite(weights)) or weights.min() < 0:
+        raise bad_state("Tree", "weighted_n_node_samples must be finite and >= 0")
+    return f, value, n_features, n_classes, n_outputs, max_depth
+
+
+cdef void _fill_nodes(Node* nodes, const intp_t[::1] left,
+                      const intp_t[::1] right, const intp_t[::1] feature,
+                      const float64_t[::1] threshold,
+                      const float64_t[::1] impurity,
+                      const intp_t[::1] n_node_samples,
+                      const float64_t[::1] weighted_n_node_samples,
+                      const uint8_t[::1] missing) noexcept nogil:
+    cdef intp_t i
+    for i in range(left.shape[0]):
+        nodes[i].left_child = left[i]
+        nodes[i].right_child = right[i]
+        nodes[i].feature = feature[i]
+        nodes[i].threshold = threshold[i]
+        nodes[i].impurity = impurity[i]
+        nodes[i].n_node_samples = n_node_samples[i]
+        nodes[i].weighted_n_node_samples = weighted_n_node_samples[i]
+        nodes[i].missing_go_to_left = missing[i]
+
+
 cdef class Tree:
     """Array-based binary decision tree.
 
@@ -84,23 +270,30 @@ cdef class Tree:
         Number of outputs.
     """
 
-    def __cinit__(self, intp_t n_features=0, n_classes=None, intp_t n_outputs=1):
+    def __cinit__(self, n_features=0, n_classes=None, n_outputs=1):
         self.nodes = NULL
         self.value_ptr = NULL
         self._set_shape(n_features, n_classes, n_outputs)
 
-    def _set_shape(self, intp_t n_features, n_classes, intp_t n_outputs):
+    def _set_shape(self, n_features, n_classes, n_outputs):
         # (Re)initialise an empty tree.
+        n_features = state_int(n_features, "Tree", "n_features")
+        n_outputs = state_int(n_outputs, "Tree", "n_outputs", low=1)
+        if n_classes is None:
+            n_classes = np.ones(n_outputs, dtype=np.intp)
+        n_classes = state_array(
+            np.asarray(n_classes), "Tree", "n_classes", "int", (n_outputs,)
+        )
+        if np.any(n_classes < 1):
+            raise bad_state("Tree", f"n_classes {n_classes} must be >= 1")
         free(self.nodes)
         free(self.value_ptr)
         self.nodes = NULL
         self.value_ptr = NULL
-        if n_classes is None:
-            n_classes = np.ones(n_outputs, dtype=np.intp)
         self.n_features = n_features
         self.n_outputs = n_outputs
-        self.n_classes = np.array(n_classes, dtype=np.intp).reshape(n_outputs)
-        self.max_n_classes = int(self.n_classes.max()) if n_outputs else 1
+        self.n_classes = n_classes
+        self.max_n_classes = int(n_classes.max())
         self.value_stride = n_outputs * self.max_n_classes
         self.max_depth = 0
         self.node_count = 0
@@ -123,28 +316,33 @@ cdef class Tree:
         return state
 
     def __setstate__(self, state):
-        cdef intp_t n = int(state["node_count"])
-        self._set_shape(int(state["n_features"]), np.asarray(state["n_classes"]),
-                        int(state["n_outputs"]))
-        self._resize(max(n, 1))
-        arrays = {name: np.asarray(state[name]) for name in _FIELDS}
-        for name in _FIELDS:
-            if arrays[name].shape != (n,):
-                raise ValueError(f"Bad tree state: {name} must have shape ({n},)")
-        value = np.ascontiguousarray(state["value"], dtype=np.float64)
-        if value.shape != (n, self.n_outputs, self.max_n_classes):
-            raise ValueError("Bad tree state: wrong value shape")
-        nodes = np.zeros(n, dtype=NODE_DTYPE)
-        for name in _FIELDS:
-            nodes[name] = arrays[name]
-        cdef const unsigned char[::1] raw = nodes.view(np.uint8)
-        if n:
-            memcpy(self.nodes, &raw[0], n * sizeof(Node))
-        cdef const float64_t[::1] flat = value.ravel()
-        if n:
-            memcpy(self.value_ptr, &flat[0], n * self.value_stride * sizeof(float64_t))
+        """Restore a pickled tree, after checking it (see ``_checked_state``):
+        a corrupt or malicious state raises ValueError, so that no traversal
+        can leave the node array, loop or read outside a row."""
+        f, value, n_features, n_classes, n_outputs, max_depth = (
+            _checked_state(state)
+        )
+        cdef intp_t n = value.shape[0]
+        self._set_shape(n_features, n_classes, n_outputs)
+        self._resize(n)
+        _fill_nodes(self.nodes, f["left_child"], f["right_child"], f["feature"],
+                    f["threshold"], f["impurity"], f["n_node_samples"],
+                    f["weighted_n_node_samples"], f["missing_go_to_left"])
+        cdef const float64_t[::1] flat = value.reshape(-1)
+        if flat.shape[0]:
+            memcpy(self.value_ptr, &flat[0], flat.shape[0] * sizeof(float64_t))
         self.node_count = n
-        self.max_depth = state["max_depth"]
+        self.max_depth = max_depth
+
+    def _check_X(self, X):
+        # Traversals read X[i, feature] for the tree's features.
+        if self.node_count == 0:
+            raise ValueError("The tree has no nodes.")
+        if X.ndim != 2 or X.shape[1] != self.n_features:
+            raise ValueError(
+                f"X has shape {X.shape}; the tree expects {self.n_features} "
+                "features."
+            )
 
     cdef int _set_capacity(self, intp_t capacity) except -1 nogil:
         # Reallocate the node and value arrays to ``capacity`` nodes (new
@@ -227,13 +425,14 @@ cdef class Tree:
         ``X``: a C-contiguous float32 array, or a sparse matrix (float32),
         densified a block of rows at a time.
         """
+        self._check_X(X)
         if issparse(X):
             return np.concatenate(
                 [self._apply_dense(block) for block in dense_row_blocks(X)]
             )
         return self._apply_dense(X)
 
-    def _apply_dense(self, const float32_t[:, ::1] X):
+    cdef object _apply_dense(self, const float32_t[:, ::1] X):
         out = np.empty(X.shape[0], dtype=np.intp)
         cdef intp_t[::1] out_mv = out
         if self.node_count:
@@ -253,6 +452,7 @@ cdef class Tree:
 
         ``X`` as in :meth:`apply`.
         """
+        self._check_X(X)
         if issparse(X):
             return sparse_vstack(
                 [self._decision_path_dense(block) for block in dense_row_blocks(X)],
@@ -260,7 +460,7 @@ cdef class Tree:
             )
         return self._decision_path_dense(X)
 
-    def _decision_path_dense(self, const float32_t[:, ::1] X):
+    cdef object _decision_path_dense(self, const float32_t[:, ::1] X):
         cdef intp_t i, n = X.shape[0], k
         cdef const Node* node
         cdef float32_t x

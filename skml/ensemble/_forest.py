@@ -479,6 +479,20 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
             X = _prediction_csr(X)
         n_samples = X.shape[0]
         trees = [tree.tree_ for tree in self.estimators_]
+        # The compiled sum reads X[i, feature] and width values per leaf: a
+        # tree restored from a file must agree with the forest.
+        for k, tree in enumerate(trees):
+            if (
+                tree.n_features != X.shape[1]
+                or tree.n_outputs != self.n_outputs_
+                or tree.max_n_classes != width
+            ):
+                raise ValueError(
+                    f"Tree {k} of the forest has {tree.n_features} features and "
+                    f"values of shape ({tree.n_outputs}, {tree.max_n_classes}); "
+                    f"the forest expects {X.shape[1]} and "
+                    f"({self.n_outputs_}, {width})."
+                )
         chunks = [
             trees[start : start + _CHUNK] for start in range(0, len(trees), _CHUNK)
         ]

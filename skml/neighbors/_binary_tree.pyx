@@ -22,6 +22,7 @@ from skml.neighbors._binary_tree_core cimport (
     radius_query,
 )
 from skml.utils._openmp import effective_n_threads
+from skml.utils._state import bad_state, first, state_array, state_float, state_int
 from skml.utils._typedefs cimport float64_t, intp_t
 
 from sklearn.utils import check_array
@@ -102,10 +103,7 @@ cdef class BinaryTree:
         self.metric = metric
         self.p = p
         self.leaf_size = int(leaf_size)
-        # As scikit-learn: leaves of leaf_size to 2 * leaf_size rows.
-        self.n_levels = int(
-            np.log2(max(1.0, (n_samples - 1) / self.leaf_size)) + 1
-        )
+        self.n_levels = _n_levels(n_samples, self.leaf_size)
         self.n_nodes = (<intp_t> 1 << self.n_levels) - 1
         idx = np.arange(n_samples, dtype=np.intp)
         nodes = np.zeros(self.n_nodes, dtype=NodeData_dt)
@@ -186,15 +184,18 @@ cdef class BinaryTree:
         )
 
     def __setstate__(self, state):
-        data, data_r, idx, nodes, bounds = state[:5]
-        self.leaf_size, self.n_levels, self.n_nodes, self.metric, self.p = state[5:]
-        self._set_arrays(
-            np.ascontiguousarray(data, dtype=np.float64),
-            np.ascontiguousarray(data_r, dtype=np.float64),
-            np.ascontiguousarray(idx, dtype=np.intp),
-            np.ascontiguousarray(nodes, dtype=NodeData_dt),
-            np.ascontiguousarray(bounds, dtype=np.float64),
+        """Restore a pickled tree, after checking it (see ``_checked_state``):
+        a corrupt or malicious state raises ValueError, so that no query can
+        read outside the arrays."""
+        data, data_r, idx, nodes, bounds, leaf_size, n_levels, metric, p = (
+            _checked_state(type(self).__name__, self._kd, state)
         )
+        self.leaf_size = leaf_size
+        self.n_levels = n_levels
+        self.n_nodes = nodes.shape[0]
+        self.metric = metric
+        self.p = p
+        self._set_arrays(data, data_r, idx, nodes, bounds)
 
     # -- public API -------------------------------------------------------------
 
@@ -442,6 +443,115 @@ cdef class BinaryTree:
                 X, float(ri), count_only=True, n_jobs=n_jobs
             ).sum()
         return counts
+
+
+def _n_levels(n_samples, leaf_size):
+    """Levels of the tree on n_samples rows: as scikit-learn, leaves of
+    leaf_size to 2 * leaf_size rows."""
+    return int(np.log2(max(1.0, (n_samples - 1) / leaf_size)) + 1)
+
+
+def _node_layout(n_samples, n_nodes):
+    """``(idx_start, idx_end, is_leaf)`` of every node as ``build_tree`` sets
+    them: node i has children 2i + 1 and 2i + 2, which split its range at the
+    middle; nodes without children are leaves."""
+    start = np.zeros(n_nodes, dtype=np.intp)
+    end = np.zeros(n_nodes, dtype=np.intp)
+    end[0] = n_samples
+    level = 0  # first node of the level
+    while 2 * level + 1 < n_nodes:
+        parents = np.arange(level, 2 * level + 1)
+        s, e = start[parents], end[parents]
+        mid = (s + e) // 2
+        start[2 * parents + 1] = s
+        end[2 * parents + 1] = mid
+        start[2 * parents + 2] = mid
+        end[2 * parents + 2] = e
+        level = 2 * level + 1
+    is_leaf = (2 * np.arange(n_nodes) + 1 >= n_nodes).astype(np.intp)
+    return start, end, is_leaf
+
+
+def _checked_state(owner, kd, state):
+    """Check the state of a KDTree (``kd``) or BallTree and return it as
+    ``(data, data_r, idx_array, node_data, node_bounds, leaf_size, n_levels,
+    metric, p)``, the arrays C-contiguous of the types the queries read.
+
+    The layout of a tree is implicit (see ``_binary_tree_core``): the node
+    ranges and leaf flags must be the ones the build writes, ``idx_array`` a
+    permutation of the rows and ``data_r`` the rows in that order. Raises
+    ValueError naming the first problem found.
+    """
+    if not isinstance(state, tuple) or len(state) != 10:
+        raise bad_state(owner, "expected a tuple of 10 entries")
+    data, data_r, idx, nodes, bounds, leaf_size, n_levels, n_nodes, metric, p = (
+        state
+    )
+    if not isinstance(data, np.ndarray) or data.ndim != 2:
+        raise bad_state(owner, "data must be a 2-D ndarray")
+    data = state_array(data, owner, "data", "float", data.shape)
+    n_samples, n_features = data.shape
+    if n_samples < 1 or n_features < 1:
+        raise bad_state(owner, f"data of shape {data.shape} is empty")
+    if not np.all(np.isfinite(data)):
+        raise bad_state(owner, "data must be finite")
+    leaf_size = state_int(leaf_size, owner, "leaf_size", low=1)
+    n_levels = state_int(n_levels, owner, "n_levels", low=1)
+    expected = _n_levels(n_samples, leaf_size)
+    if n_levels != expected:
+        raise bad_state(owner, (
+            f"n_levels = {n_levels}, but a tree on {n_samples} rows with "
+            f"leaf_size={leaf_size} has {expected} levels"
+        ))
+    n_nodes = state_int(n_nodes, owner, "n_nodes", low=1)
+    if n_nodes != 2 ** n_levels - 1:
+        raise bad_state(owner, (
+            f"n_nodes = {n_nodes}, but a tree of {n_levels} levels has "
+            f"{2 ** n_levels - 1} nodes"
+        ))
+    idx = state_array(idx, owner, "idx_array", "int", (n_samples,))
+    if idx.min() < 0 or idx.max() >= n_samples or not np.all(
+        np.bincount(idx, minlength=n_samples) == 1
+    ):
+        raise bad_state(owner, (
+            f"idx_array must be a permutation of the {n_samples} row indices"
+        ))
+    data_r = state_array(data_r, owner, "data_r", "float", data.shape)
+    if not np.array_equal(data_r, data[idx]):
+        raise bad_state(owner, "data_r must be the rows of data in idx_array order")
+    if not isinstance(nodes, np.ndarray) or nodes.dtype.names != NodeData_dt.names:
+        raise bad_state(owner, (
+            f"node_data must be an ndarray with fields {NodeData_dt.names}"
+        ))
+    node_data = np.empty(n_nodes, dtype=NodeData_dt)
+    for name in NodeData_dt.names:
+        kind = "float" if name == "radius" else "int"
+        node_data[name] = state_array(
+            nodes[name], owner, f"node_data[{name!r}]", kind, (n_nodes,)
+        )
+    for name, expected in zip(
+        ("idx_start", "idx_end", "is_leaf"), _node_layout(n_samples, n_nodes)
+    ):
+        mask = node_data[name] != expected
+        if mask.any():
+            i = first(mask)
+            raise bad_state(owner, (
+                f"node {i} has {name} {node_data[name][i]}; the layout of a "
+                f"tree of {n_nodes} nodes on {n_samples} rows gives {expected[i]}"
+            ))
+    if not np.all(node_data["radius"] >= 0):
+        raise bad_state(owner, "node radii must be >= 0")
+    bounds = state_array(
+        bounds, owner, "node_bounds", "float", (2 if kd else 1, n_nodes, n_features)
+    )
+    if not isinstance(metric, str) or metric not in _REDUCED_CODES:
+        raise bad_state(owner, (
+            f"metric {metric!r} is not one of {sorted(_REDUCED_CODES)}"
+        ))
+    p = state_float(p, owner, "p")
+    if metric == "minkowski" and not 1.0 <= p < np.inf:
+        raise bad_state(owner, f"p = {p} must be in [1, inf) for the minkowski metric")
+    return data, data_r, idx, node_data, bounds, leaf_size, n_levels, metric, p
 
 
 def _n_threads(n_jobs, n_queries):
