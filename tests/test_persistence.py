@@ -9,17 +9,22 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 from scipy.sparse import issparse
-from sklearn.base import is_classifier, is_regressor
+from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.datasets import make_classification
 from sklearn.utils import get_tags
 
-from skml.utils._test_common import FAST_PARAMS
+from skml.uplift import UpliftMixin
+from skml.utils._test_common import FAST_PARAMS, uplift_estimator_instances
 from skml.utils.discovery import all_estimators
+
+CLASSICAL = [(n, c) for n, c in all_estimators() if not issubclass(c, UpliftMixin)]
+UPLIFT = uplift_estimator_instances()
 
 # Public methods that return something computed from the fitted model, by what
 # they are called with; every other public callable is named in NOT_OUTPUTS.
 X_METHODS = (
     "predict",
+    "predict_outcomes",
     "predict_proba",
     "predict_log_proba",
     "predict_joint_log_proba",
@@ -103,8 +108,9 @@ class _Raised(tuple):
         return super().__new__(cls, (kind, message))
 
 
-def _outputs(estimator, X, y):
+def _outputs(estimator, X, y, treatment=None):
     """What every public output method of ``estimator`` returns on X (and y)."""
+    xy_kwargs = {} if treatment is None else {"treatment": treatment}
     outputs = {}
     for name in sorted(_public_callables(estimator)):
         if name in NOT_OUTPUTS or name.startswith("set_"):
@@ -113,7 +119,7 @@ def _outputs(estimator, X, y):
         if name in X_METHODS:
             outputs[name] = _call(method, X, **X_KWARGS.get(name, {}))
         elif name in XY_METHODS:
-            outputs[name] = _call(method, X, y)
+            outputs[name] = _call(method, X, y, **xy_kwargs)
         elif name in NO_ARG_METHODS:
             outputs[name] = _call(method)
         elif name == "inverse_transform":
@@ -142,25 +148,25 @@ def _assert_same(value, expected, name):
         assert_array_equal(value, expected, err_msg=name)
 
 
-def _assert_same_outputs(original, restored, X, y):
+def _assert_same_outputs(original, restored, X, y, treatment=None):
     assert _public_callables(restored) == _public_callables(original)
-    expected = _outputs(original, X, y)
+    expected = _outputs(original, X, y, treatment)
     computed = [v for v in expected.values() if not isinstance(v, _Raised)]
     assert computed, f"{type(original).__name__} exposes no working output method"
-    got = _outputs(restored, X, y)
+    got = _outputs(restored, X, y, treatment)
     assert got.keys() == expected.keys()
     for name, value in expected.items():
         _assert_same(got[name], value, name)
 
 
-@pytest.mark.parametrize("name, cls", all_estimators(), ids=lambda x: str(x))
+@pytest.mark.parametrize("name, cls", CLASSICAL, ids=lambda x: str(x))
 def test_estimator_pickle_and_deepcopy_round_trip(name, cls, global_random_seed):
     estimator, X, y = _fitted(cls, name, global_random_seed)
     _assert_same_outputs(estimator, pickle.loads(pickle.dumps(estimator)), X, y)
     _assert_same_outputs(estimator, copy.deepcopy(estimator), X, y)
 
 
-@pytest.mark.parametrize("name, cls", all_estimators(), ids=lambda x: str(x))
+@pytest.mark.parametrize("name, cls", CLASSICAL, ids=lambda x: str(x))
 def test_estimator_skops_round_trip(name, cls, global_random_seed):
     skops_io = pytest.importorskip("skops.io")
     estimator, X, y = _fitted(cls, name, global_random_seed)
@@ -170,3 +176,22 @@ def test_estimator_skops_round_trip(name, cls, global_random_seed):
     assert not unexpected, f"skops reports untrusted non-skml types: {unexpected}"
     restored = skops_io.loads(data, trusted=untrusted)
     _assert_same_outputs(estimator, restored, X, y)
+
+
+def _fitted_uplift(estimator, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(150, 4))
+    t = rng.integers(0, 3, 150)
+    y = (X[:, 0] + 0.5 * t * (X[:, 1] > 0) + rng.normal(size=150) > 0).astype(float)
+    return clone(estimator).fit(X, y, treatment=t), X, y, t
+
+
+@pytest.mark.parametrize("estimator", UPLIFT, ids=lambda est: type(est).__name__)
+def test_uplift_estimator_round_trips(estimator, global_random_seed):
+    fitted, X, y, t = _fitted_uplift(estimator, global_random_seed)
+    for restored in (pickle.loads(pickle.dumps(fitted)), copy.deepcopy(fitted)):
+        _assert_same_outputs(fitted, restored, X, y, t)
+    skops_io = pytest.importorskip("skops.io")
+    data = skops_io.dumps(fitted)
+    restored = skops_io.loads(data, trusted=skops_io.get_untrusted_types(data=data))
+    _assert_same_outputs(fitted, restored, X, y, t)
