@@ -928,3 +928,33 @@ def test_fitted_estimators_hold_only_checked_compiled_objects(global_random_seed
         for variant in variants:
             _compiled_objects(cls(**variant).fit(X, y), found)
     assert found == CHECKED_KINDS
+
+
+def _narrow(array):
+    return np.ascontiguousarray(array[:, :2])
+
+
+@pytest.mark.parametrize("method", ["predict", "kneighbors", "radius_neighbors"])
+def test_neighbors_with_a_narrower_fitted_matrix_raise(method, global_random_seed):
+    # A brute-force index is a plain array: a file may hold one narrower than
+    # n_features_in_; the distance core must refuse it, not read past its rows.
+    from skml.neighbors import KNeighborsClassifier
+
+    rng = np.random.default_rng(global_random_seed)
+    X, y = rng.normal(size=(60, 5)), rng.integers(0, 2, 60)
+    model = KNeighborsClassifier(algorithm="brute").fit(X, y)
+    model._fit_X = _narrow(model._fit_X)
+    restored = pickle.loads(pickle.dumps(model))
+    kwargs = {"radius": 1.0} if method == "radius_neighbors" else {}
+    with pytest.raises(ValueError, match="same number of columns"):
+        getattr(restored, method)(X, **kwargs)
+
+
+def test_kmeans_with_narrower_centres_raise_on_transform(global_random_seed):
+    from skml.cluster import KMeans
+
+    X = np.random.default_rng(global_random_seed).normal(size=(60, 5))
+    model = KMeans(3, n_init=1, random_state=0).fit(X)
+    model.cluster_centers_ = _narrow(model.cluster_centers_)
+    with pytest.raises(ValueError, match="same number of columns"):
+        pickle.loads(pickle.dumps(model)).transform(X)

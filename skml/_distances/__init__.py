@@ -93,6 +93,21 @@ def _resolve_metric(metric, p):
     return _METRIC_CODES[metric], float(p)
 
 
+def check_same_width(X, Y):
+    """Raise ValueError unless X and Y have the same number of columns.
+
+    The one check the compiled kernels rely on that callers validating X alone
+    cannot give: a model restored from a file may hold a fitted matrix (k-means
+    centres, a neighbours index) narrower than the rows it is asked about, and a
+    kernel would read past its rows.
+    """
+    if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
+        raise ValueError(
+            f"X and Y must be 2-D with the same number of columns; got shapes "
+            f"{X.shape} and {Y.shape}."
+        )
+
+
 def _tiles(n_x, n_y, tile, same):
     """Tile coordinates of the output; the upper triangle only when X is Y."""
     ti, tj = np.indices(((n_x + tile - 1) // tile, (n_y + tile - 1) // tile))
@@ -170,6 +185,7 @@ def pairwise(X, Y=None, *, metric="euclidean", p=2.0, n_jobs=None):
     same = Y is None or Y is X
     if Y is None:
         Y = X
+    check_same_width(X, Y)
     code, p = _resolve_metric(metric, p)
     n_x, n_y = X.shape[0], Y.shape[0]
     out = np.empty((n_x, n_y), dtype=X.dtype)
@@ -230,6 +246,7 @@ def argkmin(
         Rows of Y. Equal distances are ordered by the smaller index of Y, so the
         result is deterministic and the same for every ``n_jobs``.
     """
+    check_same_width(X, Y)
     code, p = _resolve_metric(metric, p)
     dtype = X.dtype
     n_x, n_y = X.shape[0], Y.shape[0]
@@ -304,6 +321,7 @@ def kernel_matrix(
     same = Y is None or Y is X
     if Y is None:
         Y = X
+    check_same_width(X, Y)
     if gamma is None:
         gamma = 1.0 / X.shape[1]
     kind = _KERNEL_CODES[kernel]

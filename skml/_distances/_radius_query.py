@@ -39,9 +39,11 @@ def _dense_hits(X, Y, radius, metric, p, n_jobs):
         _normalized,
         _resolve_metric,
         _sq_norms64,
+        check_same_width,
     )
     from skml.utils._openmp import effective_n_threads
 
+    check_same_width(X, Y)
     code, p = _resolve_metric(metric, p)
     n_x, n_y = X.shape[0], Y.shape[0]
     chunk_x = max(1, min(_CHUNK_X, n_x))
