@@ -423,7 +423,7 @@ def uplift_by_percentile(
         binary_treatment=True,
     )
     y, scores, treated = data.y, data.uplift, ~data.is_control
-    _check_bins(bins, strategy, treated, data.groups[0], control)
+    _check_bins(bins, strategy, treated, data.groups.tolist()[0], control)
     sums = _percentile_sums(y, scores, treated, strategy, bins)
     index = _percentile_labels(bins, string_percentiles)
     if total:

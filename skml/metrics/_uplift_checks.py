@@ -30,11 +30,12 @@ class _UpliftData:
 
     def per_group(self):
         """Yield ``(label, y, uplift, treated, w)`` of each group with control."""
-        if self.groups.shape[0] == 1:
+        labels = self.groups.tolist()  # Python scalars, for readable messages
+        if len(labels) == 1:
             uplift = self.uplift[:, 0] if self.multi else self.uplift
-            yield self.groups[0], self.y, uplift, ~self.is_control, self.w
+            yield labels[0], self.y, uplift, ~self.is_control, self.w
             return
-        for j, label in enumerate(self.groups):
+        for j, label in enumerate(labels):
             rows = self.is_control | (self.treatment == label)
             w = None if self.w is None else self.w[rows]
             yield (
@@ -92,6 +93,12 @@ def _check_treatment(treatment, control):
             f"treatment labels must be of one sortable type: {exc}"
         ) from exc
     matches = [i for i, label in enumerate(labels.tolist()) if label == control]
+    if not matches and labels.shape[0] == 1:
+        raise ValueError(
+            f"treatment holds a single group ({labels.tolist()[0]!r}) and no row of "
+            f"the control group (control={control!r}); uplift metrics compare a "
+            "treatment group with the control group and need both."
+        )
     if not matches:
         raise ValueError(
             f"control={control!r} is not a label of treatment, whose labels are "
@@ -188,7 +195,7 @@ def _check_uplift_inputs(
             raise ValueError(
                 f"the control group (control={control!r}) has no positive weight."
             )
-        for label in groups:
+        for label in groups.tolist():
             if not (treatment == label).any():
                 raise ValueError(f"treatment group {label!r} has no positive weight.")
     return _UpliftData(y, scores, treatment, is_control, control, groups, w, multi)

@@ -258,8 +258,8 @@ class UpliftCurveDisplay(_CurveDisplay):
             Non-negative weights.
 
         perfect : bool, default=True
-            Draw the perfect curve (binary outcomes only) and show the
-            normalised area in the legend.
+            Draw the perfect curve (binary outcomes only). The legend shows
+            the normalised area for binary outcomes either way.
 
         random : bool, default=True
             Draw the random-targeting line.
@@ -281,7 +281,9 @@ class UpliftCurveDisplay(_CurveDisplay):
         common = {"control": control, "sample_weight": sample_weight}
         num_all, values = uplift_curve(y_true, uplift, treatment, **common)
         perfect_curve, auc_score = (None, None), None
-        if perfect:
+        # The perfect curve, hence the normalised area, needs binary outcomes;
+        # with perfect=True perfect_uplift_curve says so.
+        if perfect or np.isin(np.asarray(y_true, dtype=np.float64), (0, 1)).all():
             perfect_curve = perfect_uplift_curve(y_true, treatment, **common)
             auc_score = uplift_auc_score(y_true, uplift, treatment, **common)
         display = cls(
@@ -475,7 +477,8 @@ class QiniCurveDisplay(_CurveDisplay):
             Non-negative weights.
 
         perfect : bool, default=True
-            Draw the perfect curve and show the normalised area in the legend.
+            Draw the perfect curve. The legend shows the normalised area either
+            way.
 
         random : bool, default=True
             Draw the random-targeting line.
@@ -496,14 +499,8 @@ class QiniCurveDisplay(_CurveDisplay):
         """
         common = {"control": control, "sample_weight": sample_weight}
         num_all, values = qini_curve(y_true, uplift, treatment, **common)
-        perfect_curve, auc_score = (None, None), None
-        if perfect:
-            perfect_curve = perfect_qini_curve(
-                y_true, treatment, negative_effect, **common
-            )
-            auc_score = qini_auc_score(
-                y_true, uplift, treatment, negative_effect, **common
-            )
+        perfect_curve = perfect_qini_curve(y_true, treatment, negative_effect, **common)
+        auc_score = qini_auc_score(y_true, uplift, treatment, negative_effect, **common)
         display = cls(
             num_all=num_all,
             curve_values=values,
