@@ -66,14 +66,15 @@ def _uplift_at_k(label, y, scores, treated, control, strategy, k):
     if strategy == "overall":
         n_top = _n_top(k, y.shape[0], "data")
         weights = _top_weights(scores, n_top)
-        for mask, name in groups:
-            total = weights[mask].sum()
+        w_t = weights * treated  # no boolean gathers: faster on large inputs
+        for group_weights, (_, name) in zip((w_t, weights - w_t), groups):
+            total = group_weights.sum()
             if total == 0:
                 raise ValueError(
                     f"uplift_at_k: no row of the {name} among the top {n_top} rows "
                     "ranked by uplift; increase k or use strategy='by_group'."
                 )
-            rates.append(weights[mask] @ y[mask] / total)
+            rates.append(group_weights @ y / total)
     else:
         for mask, name in groups:
             n_top = _n_top(k, np.count_nonzero(mask), name)

@@ -72,6 +72,17 @@ def _float_array(values, name, *, allow_2d=False):
     return array
 
 
+def _unique_labels(treatment):
+    """Sorted distinct labels; by counting for small-range integers (no sort)."""
+    if treatment.dtype.kind in "biu":
+        low, high = int(treatment.min()), int(treatment.max())
+        if high - low < 65536:
+            offsets = treatment.astype(np.intp) - low
+            present = np.flatnonzero(np.bincount(offsets, minlength=high - low + 1))
+            return (present + low).astype(treatment.dtype)
+    return np.unique(treatment)
+
+
 def _check_treatment(treatment, control):
     """The treatment labels, the control mask and the other groups' labels."""
     treatment = np.asarray(treatment)
@@ -87,7 +98,7 @@ def _check_treatment(treatment, control):
     if treatment.dtype.kind == "f" and np.isnan(treatment).any():
         raise ValueError("treatment contains NaN; every row needs a group label.")
     try:
-        labels = np.unique(treatment)
+        labels = _unique_labels(treatment)
     except TypeError as exc:
         raise ValueError(
             f"treatment labels must be of one sortable type: {exc}"

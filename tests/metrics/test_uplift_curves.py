@@ -432,3 +432,29 @@ def test_undefined_score_is_nan_with_warning():
             assert np.isnan(score(y, uplift, t))
     with pytest.warns(UndefinedMetricWarning, match="negative_effect=False"):
         assert np.isnan(qini_auc_score([0, 0, 1, 0], uplift, t, False))
+
+
+@pytest.mark.parametrize(
+    "labels, control",
+    [
+        ((False, True), False),
+        ((-1, 3), -1),
+        ((0, 100_000), 0),  # beyond the counting fast path of the labels
+        ((0.0, 1.0), 0),
+        ((np.uint8(4), np.uint8(2)), 4),
+        (("none", "email"), "none"),
+    ],
+)
+def test_treatment_label_types(global_random_seed, labels, control):
+    y, uplift, treatment = _data(global_random_seed, n=100)
+    coded = np.where(treatment == 1, labels[1], labels[0])
+    assert_allclose(
+        qini_auc_score(y, uplift, coded, control=control),
+        qini_auc_score(y, uplift, treatment),
+        rtol=1e-12,
+    )
+    assert_allclose(
+        uplift_auc_score(y, uplift[:, None], coded, control=control),
+        [uplift_auc_score(y, uplift, treatment)],
+        rtol=1e-12,
+    )

@@ -48,7 +48,9 @@ def routing():
         yield
 
 
-def _data(seed, n=300):
+def _data(seed, n=600):
+    # Test folds of 200 rows: weighted_average_uplift's 10 bins of 20 rows hold
+    # both groups (it raises on a bin of treated rows only).
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, 3))
     treatment = rng.integers(0, 2, n)
@@ -91,6 +93,8 @@ def test_scorer_in_cross_validate(global_random_seed, routing, name):
     assert_allclose(result["test_score"], expected, rtol=1e-12)
 
 
+# negative_effect=False is undefined (NaN, warned) on a fold without gain.
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.UndefinedMetricWarning")
 def test_scorer_kwargs_and_multimetric(global_random_seed, routing):
     X, y, treatment = _data(global_random_seed)
     cv = KFold(3, shuffle=True, random_state=global_random_seed)
@@ -124,7 +128,7 @@ def test_scorer_kwargs_and_multimetric(global_random_seed, routing):
 def test_scorer_in_grid_search(global_random_seed, routing):
     X, y, treatment = _data(global_random_seed)
     cv = KFold(3, shuffle=True, random_state=global_random_seed)
-    grid = {"C": [0.01, 1.0, 100.0]}
+    grid = {"C": [0.01, 100.0]}
     search = GridSearchCV(
         TwoModelUplift(), grid, scoring=make_uplift_scorer("qini"), cv=cv
     )
