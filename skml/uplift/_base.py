@@ -18,6 +18,7 @@ from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.utils.validation import has_fit_parameter
 
 from skml.utils._sklearn import _check_sample_weight, check_is_fitted, validate_data
+from skml.utils._treatment import check_treatment_labels
 
 _ROUTING_HINT = (
     "Inside GridSearchCV, cross_validate or a Pipeline, pass it as metadata with "
@@ -147,47 +148,15 @@ def check_treatment(treatment, n_samples, control):
     """
     if treatment is None:
         raise ValueError("treatment is required: the group label of every row.")
-    treatment = np.asarray(treatment)
-    if treatment.ndim == 2 and treatment.shape[1] == 1:
-        treatment = treatment.ravel()
-    if treatment.ndim != 1:
+    labels = np.asarray(treatment)
+    if labels.ndim >= 1 and labels.shape[0] != n_samples:
         raise ValueError(
-            f"treatment must be 1-D (one group label per row); got shape "
-            f"{treatment.shape}."
+            f"treatment has {labels.shape[0]} labels but X has {n_samples} rows."
         )
-    if treatment.shape[0] != n_samples:
-        raise ValueError(
-            f"treatment has {treatment.shape[0]} labels but X has {n_samples} rows."
-        )
-    if treatment.dtype.kind in "fc":
-        if not np.all(np.isfinite(treatment)):
-            raise ValueError("treatment contains NaN or infinity.")
-    elif treatment.dtype.kind == "O":
-        missing = [t is None or (isinstance(t, float) and t != t) for t in treatment]
-        if any(missing):
-            raise ValueError("treatment contains missing labels (None or NaN).")
-    elif treatment.dtype.kind not in "iubUS":
-        raise ValueError(
-            f"treatment labels of dtype {treatment.dtype} are not supported."
-        )
-    labels, codes = np.unique(treatment, return_inverse=True)
-    is_control = labels == control
-    if not is_control.any():
-        raise ValueError(
-            f"control={control!r} is not among the treatment labels "
-            f"{labels.tolist()}; set the estimator's control parameter."
-        )
-    if labels.shape[0] < 2:
-        raise ValueError(
-            f"treatment holds only the control group {control!r}; an uplift model "
-            "needs at least one treatment group."
-        )
-    # Recode: control first, then the other labels in sorted order.
-    control_code = int(np.flatnonzero(is_control)[0])
-    order = np.concatenate([[control_code], np.flatnonzero(~is_control)])
-    recode = np.empty_like(order)
-    recode[order] = np.arange(order.shape[0])
-    return recode[codes].astype(np.intp), labels[~is_control]
+    labels, is_control, groups = check_treatment_labels(labels, control)
+    codes = np.zeros(n_samples, dtype=np.intp)
+    codes[~is_control] = np.searchsorted(groups, labels[~is_control]) + 1
+    return codes, groups
 
 
 def check_outcome(estimator, y):

@@ -204,7 +204,7 @@ def _check_uplift_bad_treatment(name, estimator):
     with_nan[3] = np.nan
     _raises(lambda: est.fit(X, y, treatment=with_nan), "NaN")
     _raises(lambda: est.fit(X, y, treatment=t + 5), "control")
-    _raises(lambda: est.fit(X, y, treatment=np.zeros_like(t)), "only the control")
+    _raises(lambda: est.fit(X, y, treatment=np.zeros_like(t)), "single group")
     _raises(lambda: est.fit(X, y, treatment=np.column_stack([t, t])), "1-D")
 
 
