@@ -40,6 +40,9 @@ _CHUNK = 256
 _MAX_GROUPS = 64
 # Memory budget for the per-group partial sums.
 _GROUP_BYTES = 1 << 26
+# From this many samples on, the canonical order is sorted by the linear-time
+# radix argsort (a stable sort, like NumPy's stable argsort below it).
+_RADIX_MIN_SAMPLES = 1 << 14
 
 
 def _group_starts(n_samples, n_features, n_clusters):
@@ -298,6 +301,8 @@ def _canonical_order(X, n_threads=1):
         _project_csr(*_csr_arrays(X), direction, projection, n_threads)
     else:
         _project(X, direction, projection, n_threads)
+    if n_samples < _RADIX_MIN_SAMPLES:
+        return np.argsort(projection, kind="stable")
     order = np.empty(n_samples, dtype=np.intp)
     _argsort_float64(
         projection,

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
+from scipy.stats import chisquare
 from sklearn import cluster as sk_cluster
 from sklearn.datasets import make_blobs, make_classification
 from sklearn.exceptions import ConvergenceWarning
@@ -15,7 +16,12 @@ from sklearn.metrics import adjusted_rand_score
 from threadpoolctl import threadpool_limits
 
 from skml.cluster import KMeans
-from skml.cluster._engine import _Workspace, is_same_clustering
+from skml.cluster._engine import (
+    _CandidateStep,
+    _Workspace,
+    is_same_clustering,
+    kmeans_plusplus,
+)
 from skml.utils._openmp import effective_n_threads
 
 ALGORITHMS = ["lloyd", "elkan"]
@@ -123,6 +129,58 @@ def test_kmeans_plusplus_quality_and_determinism(global_random_seed):
             for module in (sys.modules["skml.cluster"], sk_cluster)
         )
         assert median_ours <= 1.1 * median_theirs
+
+
+@pytest.mark.parametrize("sparse", [False, pytest.param(True, marks=pytest.mark.slow)])
+def test_kmeans_plusplus_draws_follow_weighted_squared_distances(
+    sparse, global_random_seed
+):
+    # With one trial per step, k-means++ draws the first center with
+    # probability proportional to its weight and the second proportionally to
+    # weight * squared distance to the first. Chi-square test of the joint
+    # (first, second) counts over many seeded draws.
+    rng = np.random.RandomState(global_random_seed)
+    X = rng.uniform(-1, 1, size=(6, 3)) + np.arange(6)[:, None]
+    weight = rng.uniform(0.5, 2.0, X.shape[0])
+    sq_dist = ((X[:, None, :] - X[None]) ** 2).sum(-1)
+    p_first = weight / weight.sum()
+    p_second = weight * sq_dist / (sq_dist @ weight)[:, None]
+    expected = p_first[:, None] * p_second  # zero on the diagonal
+    data = sp.csr_matrix(X) if sparse else X
+    n_draws = 2000
+    counts = np.zeros((6, 6))
+    random_state = np.random.RandomState(global_random_seed)
+    for _ in range(n_draws):
+        centers = kmeans_plusplus(
+            data, 2, weight, random_state, n_threads=1, n_local_trials=1
+        )
+        first, second = (int(np.flatnonzero((X == c).all(axis=1))[0]) for c in centers)
+        counts[first, second] += 1
+    assert np.trace(counts) == 0
+    off_diagonal = ~np.eye(6, dtype=bool)
+    _, p_value = chisquare(counts[off_diagonal], n_draws * expected[off_diagonal])
+    assert p_value > 1e-3
+
+
+def test_kmeans_plusplus_potentials_match_brute_force(global_random_seed):
+    # One candidate step against NumPy: min(closest, squared distance) per
+    # sample and candidate, and the weighted sums; pruned pairs included.
+    X = _data(global_random_seed, n_samples=700, n_features=4)
+    weight = np.random.RandomState(global_random_seed).uniform(0.2, 3, X.shape[0])
+    for data in (X, sp.csr_matrix(np.where(np.abs(X) < 0.7, 0.0, X))):
+        dense = data.toarray() if sp.issparse(data) else data
+        step = _CandidateStep(data, weight, 4, 3, 1)
+        closest = np.full(X.shape[0], np.inf)
+        for ids, taken in (([5], 0), ([17, 300, 42], 1), ([8, 9, 650], 2)):
+            out, potentials = step(ids)
+            sq_dist = ((dense[:, None, :] - dense[ids][None]) ** 2).sum(-1).T
+            expected = np.minimum(closest, sq_dist)
+            assert_allclose(out, expected, rtol=1e-10, atol=1e-10)
+            assert_allclose(potentials, expected @ weight, rtol=1e-10)
+            step.take(out[taken], ids[taken])
+            closest = expected[taken]
+            assert_allclose(step.closest, closest, rtol=1e-10, atol=1e-10)
+            assert_array_equal(step.centers[step.n_centers - 1], dense[ids[taken]])
 
 
 @pytest.mark.parametrize("n_clusters", [2, 8, 21])
