@@ -147,7 +147,7 @@ def test_kmeans_plusplus_draws_follow_weighted_squared_distances(
     p_second = weight * sq_dist / (sq_dist @ weight)[:, None]
     expected = p_first[:, None] * p_second  # zero on the diagonal
     data = sp.csr_matrix(X) if sparse else X
-    n_draws = 2000
+    n_draws = 1500
     counts = np.zeros((6, 6))
     random_state = np.random.RandomState(global_random_seed)
     for _ in range(n_draws):
