@@ -96,8 +96,11 @@ def _candidates_dense(
                         potential[c] += w * r
                     continue
                 for c in range(n_candidates):
-                    acc[c] = sqeuclidean_direct(&X[i, 0], &candidates[c, 0],
-                                                n_features)
+                    if prune and quarter_sq[labels[i], c] >= r:
+                        acc[c] = r
+                    else:
+                        acc[c] = sqeuclidean_direct(&X[i, 0], &candidates[c, 0],
+                                                    n_features)
                 for c in range(n_candidates):
                     d = acc[c] if acc[c] < r else r
                     out[c, i] = d
