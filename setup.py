@@ -62,6 +62,14 @@ EXTENSIONS = {
         "sources": ["skml/cluster/_elkan.pyx"],
         "openmp": True,
     },
+    "skml.cluster._csr": {
+        "sources": ["skml/cluster/_csr.pyx"],
+        "openmp": True,
+    },
+    "skml.cluster._seeding": {
+        "sources": ["skml/cluster/_seeding.pyx"],
+        "openmp": True,
+    },
     "skml.neighbors._binary_tree_core": {
         "sources": ["skml/neighbors/_binary_tree_core.pyx"],
         "openmp": True,

@@ -8,6 +8,9 @@ SAME initial centers (``init=array``, ``n_init=1``) for both libraries, and with
 the default k-means++ seeding (``n_init="auto"``). ``track_inertia`` records the
 training inertia, ``track_test_score`` minus the inertia of held-out rows. KMeans
 has no ``n_jobs``: the thread count is OpenMP's (``OMP_NUM_THREADS``).
+
+Sparse: ``KMeans(n_clusters=8)`` (Lloyd and Elkan, same initial centers) and
+``MiniBatchKMeans(n_clusters=8)`` on a 100k x 1k CSR matrix of density 1%.
 """
 
 from functools import lru_cache
@@ -18,6 +21,7 @@ from sklearn.datasets import make_classification
 
 import skml.cluster
 
+from . import datasets
 from .common import LIBRARIES, Estimator, Predictor, size
 
 N_CLUSTERS = 8
@@ -83,6 +87,62 @@ class MiniBatchKMeansBench(Predictor, Estimator):
 
     def make_estimator(self, library):
         return _module(library).MiniBatchKMeans(n_clusters=N_CLUSTERS, random_state=0)
+
+    def track_inertia(self, *params):
+        return float(self.fitted.inertia_)
+
+
+@lru_cache(maxsize=1)
+def _sparse_data(n_samples):
+    """The CSR training rows (100k x 1k, density 1%), held-out rows, 8 centers."""
+    X = datasets.sparse_uniform(n_samples, 1000, density=0.01, seed=0)
+    X_test = datasets.sparse_uniform(max(1, n_samples // 10), 1000, seed=1)
+    rng = np.random.RandomState(0)
+    init = X[rng.choice(X.shape[0], N_CLUSTERS, replace=False)].toarray()
+    return X, X_test, init
+
+
+class SparseKMeansBench(Predictor, Estimator):
+    """``KMeans(n_clusters=8)`` on CSR data from the same initial centers."""
+
+    params = (LIBRARIES, ["lloyd", "elkan"])
+    param_names = ["library", "algorithm"]
+
+    def make_data(self, library, algorithm):
+        X, X_test, _ = _sparse_data(size(100_000, 5_000))
+        return X, X_test, None, None
+
+    def make_estimator(self, library, algorithm):
+        _, _, init = _sparse_data(size(100_000, 5_000))
+        return _module(library).KMeans(
+            n_clusters=N_CLUSTERS, init=init, n_init=1, algorithm=algorithm
+        )
+
+    def track_inertia(self, *params):
+        return float(self.fitted.inertia_)
+
+    def track_n_iter(self, *params):
+        return int(self.fitted.n_iter_)
+
+
+class SparseMiniBatchKMeansBench(Predictor, Estimator):
+    """``MiniBatchKMeans(n_clusters=8)`` on CSR data, k-means++ or given centers."""
+
+    params = (LIBRARIES, ["array", "k-means++"])
+    param_names = ["library", "init"]
+
+    def make_data(self, library, init):
+        X, X_test, _ = _sparse_data(size(100_000, 5_000))
+        return X, X_test, None, None
+
+    def make_estimator(self, library, init):
+        _, _, centers = _sparse_data(size(100_000, 5_000))
+        return _module(library).MiniBatchKMeans(
+            n_clusters=N_CLUSTERS,
+            init=centers if init == "array" else "k-means++",
+            n_init=1,
+            random_state=0,
+        )
 
     def track_inertia(self, *params):
         return float(self.fitted.inertia_)

@@ -78,3 +78,19 @@ def sparse_counts(n_samples, n_features, density=0.005, n_classes=4, seed=0):
     X = sp.csr_matrix(X)
     X.data *= boost[np.repeat(y, np.diff(X.indptr)), X.indices]
     return tuple(train_test_split(X, y, test_size=0.2, random_state=seed))
+
+
+@lru_cache(maxsize=2)
+def sparse_uniform(n_samples, n_features, density=0.01, dtype="float64", seed=0):
+    """A CSR matrix with uniform [0, 1) values at random positions (unlabelled)."""
+    import scipy.sparse as sp
+
+    return sp.random(
+        n_samples,
+        n_features,
+        density=density,
+        format="csr",
+        dtype=dtype,
+        # A Generator: an int seed makes SciPy permute every cell (see above).
+        random_state=np.random.default_rng(seed),
+    )

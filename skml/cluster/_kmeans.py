@@ -17,7 +17,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array, check_random_state
 
 from skml._distances import pairwise
-from skml.cluster import _sparse as sparse_kmeans
 from skml.cluster._engine import (
     is_same_clustering,
     kmeans_plusplus,
@@ -25,6 +24,7 @@ from skml.cluster._engine import (
     labels_inertia,
     tolerance,
 )
+from skml.cluster._sparse import squared_distances, squared_row_norms
 from skml.utils._openmp import effective_n_threads
 from skml.utils._sklearn import (
     Interval,
@@ -38,6 +38,18 @@ from skml.utils._sklearn import (
 
 def _is_array_init(init):
     return not isinstance(init, str) and not callable(init)
+
+
+def _canonical_csr(X):
+    """X itself, or for a CSR matrix with duplicate entries, a summed copy.
+
+    The sparse kernels need each stored coordinate once (their distances are
+    not linear in the stored values); sorted indices are not needed.
+    """
+    if sp.issparse(X) and not X.has_canonical_format:
+        X = X.copy()
+        X.sum_duplicates()
+    return X
 
 
 class _BaseKMeans(
@@ -57,19 +69,19 @@ class _BaseKMeans(
 
     # n_init="auto" for init="random" or a callable.
     _default_n_init = 10
-    # Whether CSR input is accepted (Lloyd's algorithm only).
-    _accept_sparse = False
 
     def _validate_fit_data(self, X, sample_weight, *, copy=False, reset=True):
-        X = validate_data(
-            self,
-            X,
-            accept_sparse="csr" if self._accept_sparse else False,
-            accept_large_sparse=False,
-            dtype=[np.float64, np.float32],
-            order="C",
-            copy=copy,
-            reset=reset,
+        X = _canonical_csr(
+            validate_data(
+                self,
+                X,
+                accept_sparse="csr",
+                accept_large_sparse=False,
+                dtype=[np.float64, np.float32],
+                order="C",
+                copy=copy,
+                reset=reset,
+            )
         )
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
@@ -128,7 +140,9 @@ class _BaseKMeans(
             sample_weight = sample_weight[indices]
             n_samples = init_size
         if isinstance(init, str) and init == "k-means++":
-            centers = kmeans_plusplus(X, self.n_clusters, sample_weight, random_state)
+            centers = kmeans_plusplus(
+                X, self.n_clusters, sample_weight, random_state, self._n_threads
+            )
         elif isinstance(init, str) and init == "random":
             seeds = random_state.choice(
                 n_samples,
@@ -153,14 +167,14 @@ class _BaseKMeans(
         X = validate_data(
             self,
             X,
-            accept_sparse="csr" if self._accept_sparse else False,
+            accept_sparse="csr",
             accept_large_sparse=False,
             dtype=[np.float64, np.float32],
             order="C",
             reset=False,
         )
         if sp.issparse(X):
-            return X.astype(self.cluster_centers_.dtype, copy=False)
+            return _canonical_csr(X.astype(self.cluster_centers_.dtype, copy=False))
         return np.ascontiguousarray(X, dtype=self.cluster_centers_.dtype)
 
     def predict(self, X):
@@ -169,7 +183,7 @@ class _BaseKMeans(
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            New data (sparse: CSR, for a model fitted by :class:`KMeans`).
+            New data (sparse: CSR).
 
         Returns
         -------
@@ -178,10 +192,6 @@ class _BaseKMeans(
         """
         check_is_fitted(self)
         X = self._check_test_data(X)
-        if sp.issparse(X):
-            return sparse_kmeans.labels_inertia(
-                X, np.ones(X.shape[0]), self.cluster_centers_
-            )[0]
         return labels_inertia(
             X,
             np.ones(X.shape[0]),
@@ -196,7 +206,7 @@ class _BaseKMeans(
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            New data (sparse: CSR, for a model fitted by :class:`KMeans`).
+            New data (sparse: CSR).
 
         Returns
         -------
@@ -208,9 +218,7 @@ class _BaseKMeans(
 
     def _transform(self, X):
         if sp.issparse(X):
-            squared = sparse_kmeans.squared_distances(
-                X, self.cluster_centers_, sparse_kmeans.squared_row_norms(X)
-            )
+            squared = squared_distances(X, self.cluster_centers_, squared_row_norms(X))
             return np.sqrt(squared).astype(self.cluster_centers_.dtype)
         return pairwise(
             X, self.cluster_centers_, metric="euclidean", n_jobs=self._n_threads
@@ -222,7 +230,7 @@ class _BaseKMeans(
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            New data (sparse: CSR, for a model fitted by :class:`KMeans`).
+            New data (sparse: CSR).
 
         y : None
             Ignored.
@@ -242,20 +250,15 @@ class _BaseKMeans(
                 sample_weight, X, dtype=np.float64, ensure_non_negative=True
             )
         )
-        if sp.issparse(X):
-            _, inertia = sparse_kmeans.labels_inertia(
-                X, sample_weight, self.cluster_centers_
-            )
-        else:
-            _, inertia = labels_inertia(
-                X, sample_weight, self.cluster_centers_, self._n_threads
-            )
+        _, inertia = labels_inertia(
+            X, sample_weight, self.cluster_centers_, self._n_threads
+        )
         return -inertia
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        tags.input_tags.sparse = self._accept_sparse
+        tags.input_tags.sparse = True
         return tags
 
 
@@ -359,10 +362,9 @@ class KMeans(_BaseKMeans):
     order, so the result is the same for any number of threads. A cluster
     that becomes empty is moved onto the sample farthest from its center.
     Float32 data are clustered in float32 (distances and inertia are
-    accumulated in float64). CSR sparse input is supported by
-    ``algorithm="lloyd"`` (sparse data are not centred; the products are SciPy's
-    and single-threaded); :class:`MiniBatchKMeans` and ``"elkan"`` need dense
-    data.
+    accumulated in float64). CSR sparse input is supported by both algorithms
+    (sparse data are not centred, as in scikit-learn); its kernels share the
+    sample groups and the fixed-order reduction of the dense ones.
 
     References
     ----------
@@ -383,8 +385,6 @@ class KMeans(_BaseKMeans):
     array([[10.,  2.],
            [ 1.,  2.]])
     """
-
-    _accept_sparse = True
 
     _parameter_constraints: dict = {
         **_BaseKMeans._parameter_constraints,
@@ -422,7 +422,7 @@ class KMeans(_BaseKMeans):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training samples (sparse: CSR, with ``algorithm="lloyd"``).
+            Training samples (sparse: CSR).
 
         y : None
             Ignored.
@@ -442,11 +442,6 @@ class KMeans(_BaseKMeans):
                 f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}."
             )
         sparse = sp.issparse(X)
-        if sparse and self.algorithm == "elkan":
-            raise TypeError(
-                "Sparse input is supported by algorithm='lloyd' only; got "
-                "algorithm='elkan'. Use 'lloyd' or convert X with X.toarray()."
-            )
         # Centre dense data: the distance expansion is more accurate near 0.
         # With copy_x, centring makes the copy (one pass over the data).
         X_mean = np.zeros(X.shape[1], dtype=X.dtype)
@@ -477,26 +472,16 @@ class KMeans(_BaseKMeans):
             centers_init = self._init_centroids(X, init, random_state, sample_weight)
             if self.verbose:
                 print("Initialization complete")
-            if sparse:
-                labels, inertia, centers, n_iter = sparse_kmeans.kmeans_single_sparse(
-                    X,
-                    sample_weight,
-                    centers_init,
-                    max_iter=self.max_iter,
-                    tol=self._tol,
-                    verbose=self.verbose,
-                )
-            else:
-                labels, inertia, centers, n_iter = kmeans_single(
-                    X,
-                    sample_weight,
-                    centers_init,
-                    algorithm=algorithm,
-                    max_iter=self.max_iter,
-                    tol=self._tol,
-                    verbose=self.verbose,
-                    n_threads=self._n_threads,
-                )
+            labels, inertia, centers, n_iter = kmeans_single(
+                X,
+                sample_weight,
+                centers_init,
+                algorithm=algorithm,
+                max_iter=self.max_iter,
+                tol=self._tol,
+                verbose=self.verbose,
+                n_threads=self._n_threads,
+            )
             if best_inertia is None or (
                 inertia < best_inertia
                 and not is_same_clustering(labels, best_labels, self.n_clusters)
@@ -531,7 +516,7 @@ class KMeans(_BaseKMeans):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training samples (sparse: CSR, with ``algorithm="lloyd"``).
+            Training samples (sparse: CSR).
 
         y : None
             Ignored.
@@ -552,7 +537,7 @@ class KMeans(_BaseKMeans):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training samples (sparse: CSR, with ``algorithm="lloyd"``).
+            Training samples (sparse: CSR).
 
         y : None
             Ignored.

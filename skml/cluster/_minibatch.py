@@ -6,6 +6,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils import check_random_state
 
 from skml._distances import _blas_single_threaded
@@ -15,7 +16,7 @@ from skml.cluster._engine import (
     _Workspace,
     labels_inertia,
 )
-from skml.cluster._kmeans import _BaseKMeans
+from skml.cluster._kmeans import _BaseKMeans, _canonical_csr
 from skml.utils._openmp import effective_n_threads
 from skml.utils._sklearn import Interval, _fit_context
 
@@ -65,7 +66,10 @@ def _mini_batch_step(
             new_ids = _sample(cumulative, order, draws)
             if verbose:
                 print(f"[MiniBatchKMeans] Reassigning {n_reassigns} cluster centers.")
-            centers_new[to_reassign] = X[new_ids]
+            new_centers = X[new_ids]
+            if sp.issparse(new_centers):
+                new_centers = new_centers.toarray()
+            centers_new[to_reassign] = new_centers
         # Reset the counts of reassigned centers, not too low to avoid an
         # instant reassignment (as scikit-learn does).
         if n_reassigns < counts.shape[0]:
@@ -170,7 +174,8 @@ class MiniBatchKMeans(_BaseKMeans):
     -----
     The accumulated weight of each center is kept (private) in ``_counts``.
     Batches are drawn with replacement, with probability proportional to
-    ``sample_weight``. Sparse input is not supported.
+    ``sample_weight``. CSR sparse input gives the same steps as its dense
+    equivalent (the same batches, assignments and updates), with sparse kernels.
 
     References
     ----------
@@ -306,8 +311,8 @@ class MiniBatchKMeans(_BaseKMeans):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training samples.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training samples (sparse: CSR).
 
         y : None
             Ignored.
@@ -362,11 +367,16 @@ class MiniBatchKMeans(_BaseKMeans):
         # canonical order), and their samples count once each.
         full_batch = self._batch_size >= n_samples
         if not full_batch:
-            order = _canonical_order(X)
+            order = _canonical_order(X, self._n_threads)
             cumulative = np.cumsum(sample_weight[order])
             batch_weight = np.ones(self._batch_size)
         workspace = _Workspace(
-            self._batch_size, n_features, self.n_clusters, X.dtype, self._n_threads
+            self._batch_size,
+            n_features,
+            self.n_clusters,
+            X.dtype,
+            self._n_threads,
+            sparse=sp.issparse(X),
         )
         i = 0
         with _blas_single_threaded():
@@ -417,8 +427,8 @@ class MiniBatchKMeans(_BaseKMeans):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            One mini-batch of samples.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            One mini-batch of samples (sparse: CSR).
 
         y : None
             Ignored.
@@ -435,7 +445,9 @@ class MiniBatchKMeans(_BaseKMeans):
         X, sample_weight = self._validate_fit_data(
             X, sample_weight, reset=not has_centers
         )
-        if has_centers:
+        if has_centers and sp.issparse(X):
+            X = _canonical_csr(X.astype(self.cluster_centers_.dtype, copy=False))
+        elif has_centers:
             X = np.ascontiguousarray(X, dtype=self.cluster_centers_.dtype)
         self._random_state = getattr(
             self, "_random_state", check_random_state(self.random_state)
@@ -455,7 +467,12 @@ class MiniBatchKMeans(_BaseKMeans):
             self._counts = np.zeros(self.n_clusters)
             self._n_since_last_reassign = 0
         workspace = _Workspace(
-            X.shape[0], X.shape[1], self.n_clusters, X.dtype, self._n_threads
+            X.shape[0],
+            X.shape[1],
+            self.n_clusters,
+            X.dtype,
+            self._n_threads,
+            sparse=sp.issparse(X),
         )
         with _blas_single_threaded():
             _mini_batch_step(

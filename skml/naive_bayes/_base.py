@@ -80,14 +80,40 @@ def _log_normalize(jll):
     return out
 
 
-def _check_two_classes(estimator, classes, source):
-    """Raise a ValueError naming the label if ``classes`` holds fewer than two."""
-    if len(classes) < 2:
-        found = f"only one class, {classes.tolist()[0]!r}" if classes.size else "none"
+def _check_some_class(estimator, classes):
+    """Raise a ValueError if ``classes`` (of ``partial_fit``) names no class.
+
+    A single class is accepted, as in scikit-learn: the model is then constant
+    (every probability is one).
+    """
+    if len(classes) < 1:
         raise ValueError(
-            f"{type(estimator).__name__} needs samples of at least 2 classes, but "
-            f"{source} contains {found}."
+            f"{type(estimator).__name__}.partial_fit needs at least one class in "
+            "`classes`, got none."
         )
+
+
+def check_priors(priors, n_classes):
+    """Return ``priors`` as float64 after checking them like scikit-learn.
+
+    One value per class (1-D), summing to one (up to ``np.isclose``),
+    non-negative, checked in this order. scikit-learn checks the sum and the
+    sign for
+    ``GaussianNB`` only; the count models check them here too, since priors
+    that do not sum to one, or are negative, give log-priors that are not log
+    probabilities (or NaN).
+    """
+    priors = np.asarray(priors, dtype=np.float64)
+    if priors.ndim != 1 or priors.shape[0] != n_classes:
+        raise ValueError(
+            f"Number of priors must match number of classes: got "
+            f"{priors.reshape(-1).shape[0]} priors for {n_classes} classes."
+        )
+    if not np.isclose(priors.sum(), 1.0):
+        raise ValueError(f"The sum of the priors should be 1, got {priors.sum()}.")
+    if (priors < 0).any():
+        raise ValueError(f"Priors must be non-negative, got {priors.tolist()}.")
+    return priors
 
 
 class _BaseNB(ClassifierMixin, BaseEstimator):
@@ -122,7 +148,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
             :class:`ComplementNB`; :class:`GaussianNB` needs a dense array.
 
         y : array-like of shape (n_samples,)
-            Target class labels; at least two distinct classes.
+            Target class labels. A single class gives a constant model whose
+            probabilities are all one, as in scikit-learn.
 
         sample_weight : array-like of shape (n_samples,), default=None
             Weights applied to individual samples; ``None`` gives every sample
@@ -137,7 +164,6 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         sample_weight = self._validate_sample_weight(sample_weight, X)
         classes, y_index = _encode_labels(y)
-        _check_two_classes(self, classes, "y")
         self._init_state(X, len(classes))
         self.classes_ = classes
         self._update_state(X, y_index, sample_weight)
@@ -162,7 +188,8 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
             A batch may hold a single class.
 
         classes : array-like of shape (n_classes,), default=None
-            Every class label that can appear in any batch, at least two.
+            Every class label that can appear in any batch (one is enough: the
+            model is then constant).
             Required on the first call, optional later (it must then equal the
             first one).
 
@@ -185,7 +212,7 @@ class _BaseNB(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         if first_call:
             known = unique_labels(classes)
-            _check_two_classes(self, known, "classes")
+            _check_some_class(self, known)
         else:
             known = self.classes_
             if classes is not None and not np.array_equal(

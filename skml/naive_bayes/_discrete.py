@@ -17,7 +17,7 @@ from numbers import Real
 import numpy as np
 import scipy.sparse as sp
 
-from skml.naive_bayes._base import _BaseNB
+from skml.naive_bayes._base import _BaseNB, check_priors
 from skml.utils._sklearn import Interval, check_non_negative, validate_data
 
 # force_alpha=False raises smaller smoothing values to this floor.
@@ -139,14 +139,8 @@ def _effective_alpha(estimator):
 
 
 def _check_class_prior(estimator, n_classes):
-    if estimator.class_prior is None:
-        return
-    class_prior = np.asarray(estimator.class_prior, dtype=np.float64)
-    if class_prior.ndim != 1 or class_prior.shape[0] != n_classes:
-        raise ValueError(
-            f"Number of priors must match number of classes: got "
-            f"{class_prior.reshape(-1).shape[0]} priors for {n_classes} classes."
-        )
+    if estimator.class_prior is not None:
+        check_priors(estimator.class_prior, n_classes)
 
 
 def _class_log_prior(estimator):
@@ -226,8 +220,8 @@ class MultinomialNB(_CountDataMixin, _BaseNB):
         a uniform prior is used.
 
     class_prior : array-like of shape (n_classes,), default=None
-        Prior probabilities of the classes. If given, they are not estimated
-        from the data.
+        Prior probabilities of the classes, non-negative and summing to one.
+        If given, they are not estimated from the data.
 
     Attributes
     ----------
@@ -334,8 +328,9 @@ class ComplementNB(_CountDataMixin, _BaseNB):
         parameter is kept for compatibility with scikit-learn.
 
     class_prior : array-like of shape (n_classes,), default=None
-        Prior probabilities of the classes, stored in ``class_log_prior_``;
-        not used by the decision either.
+        Prior probabilities of the classes (non-negative, summing to one),
+        stored in ``class_log_prior_``; not used by the decision either (but
+        for a single class).
 
     norm : bool, default=False
         Whether to normalise the weights of each class by their sum (the second
@@ -430,9 +425,12 @@ class ComplementNB(_CountDataMixin, _BaseNB):
 
     def _joint_log_likelihood(self, X):
         # Not a joint log-likelihood: the complement weights score each class
-        # and no prior is added (scikit-learn adds one only for a single class,
-        # which fit rejects).
-        return np.asarray(X @ self.feature_log_prob_.T, dtype=np.float64)
+        # and no prior is added, except for a single class (as scikit-learn
+        # does: its complement is empty, the prior is all there is).
+        jll = np.asarray(X @ self.feature_log_prob_.T, dtype=np.float64)
+        if len(self.classes_) == 1:
+            jll += self.class_log_prior_
+        return jll
 
 
 class BernoulliNB(_CountDataMixin, _BaseNB):
@@ -464,8 +462,8 @@ class BernoulliNB(_CountDataMixin, _BaseNB):
         a uniform prior is used.
 
     class_prior : array-like of shape (n_classes,), default=None
-        Prior probabilities of the classes. If given, they are not estimated
-        from the data.
+        Prior probabilities of the classes, non-negative and summing to one.
+        If given, they are not estimated from the data.
 
     Attributes
     ----------

@@ -17,7 +17,7 @@ from numbers import Real
 
 import numpy as np
 
-from skml.naive_bayes._base import _BaseNB
+from skml.naive_bayes._base import _BaseNB, check_priors
 from skml.utils._sklearn import Interval, validate_data
 
 # Row-block size, in elements, of the blocked fit and prediction loops (2**16
@@ -121,8 +121,8 @@ class GaussianNB(_BaseNB):
     ----------
     priors : array-like of shape (n_classes,), default=None
         Prior probabilities of the classes, in the order of the sorted class
-        labels. If given, they are used as they are and not estimated from the
-        data.
+        labels: non-negative and summing to one. If given, they are used as
+        they are and not estimated from the data.
 
     var_smoothing : float, default=1e-9
         Fraction of the largest feature variance (over all samples of the last
@@ -205,18 +205,7 @@ class GaussianNB(_BaseNB):
         if self.priors is None:
             class_prior = np.zeros(n_classes, dtype=dtype)
         else:
-            priors = np.asarray(self.priors, dtype=np.float64)
-            if priors.ndim != 1 or priors.shape[0] != n_classes:
-                raise ValueError(
-                    f"Number of priors must match number of classes: got "
-                    f"{priors.reshape(-1).shape[0]} priors for {n_classes} classes."
-                )
-            if not np.isclose(priors.sum(), 1.0):
-                raise ValueError(
-                    f"The sum of the priors should be 1, got {priors.sum()}."
-                )
-            if (priors < 0).any():
-                raise ValueError("Priors must be non-negative.")
+            priors = check_priors(self.priors, n_classes)
             class_prior = priors.astype(dtype)
         self.theta_ = np.zeros((n_classes, n_features), dtype=dtype)
         self.var_ = np.zeros((n_classes, n_features), dtype=dtype)

@@ -8,7 +8,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import make_blobs
 from threadpoolctl import threadpool_limits
 
-from skml.cluster import ElbowDisplay, KMeans, elbow_curve
+from skml.cluster import ElbowDisplay, elbow_curve
 from skml.cluster._elbow import _kneedle
 
 
@@ -45,26 +45,70 @@ def test_reference_kneedle_agrees_with_the_hand_computed_cases():
         assert _reference_kneedle(k, y) == expected
 
 
+def _separated_blobs(k, seed, n_per_blob=80):
+    """``k`` unit-variance blobs whose centres are all 30 * sqrt(2) apart.
+
+    The centres are the scaled vertices of a regular simplex (randomly
+    rotated): no coarser grouping of the blobs is better than another, so the
+    inertia falls steeply up to ``k`` and is flat after it.
+    """
+    rng = np.random.RandomState(seed)
+    rotation = np.linalg.qr(rng.standard_normal((k, k)))[0]
+    X, y = make_blobs(
+        n_samples=[n_per_blob] * k,
+        centers=30.0 * rotation,
+        cluster_std=1.0,
+        random_state=seed,
+    )
+    return X, y
+
+
+def _within_cluster_sum_of_squares(X, y, weight):
+    total = 0.0
+    for label in np.unique(y):
+        members = y == label
+        mean = np.average(X[members], axis=0, weights=weight[members])
+        total += (weight[members] * ((X[members] - mean) ** 2).sum(axis=1)).sum()
+    return total
+
+
+@pytest.mark.filterwarnings("ignore:algorithm='elkan' doesn't make sense")
 @pytest.mark.parametrize("algorithm", ["lloyd", "elkan"])
-def test_elbow_curve_matches_a_loop_of_fits(algorithm, global_random_seed):
-    X, _ = make_blobs(n_samples=400, centers=4, random_state=global_random_seed)
+@pytest.mark.parametrize("k", [2, 3, 4, 5])
+def test_elbow_curve_finds_the_number_of_separated_blobs(
+    k, algorithm, global_random_seed
+):
+    X, y = _separated_blobs(k, global_random_seed)
     weight = np.random.RandomState(global_random_seed).uniform(0.5, 2, X.shape[0])
+    k_range = range(1, 2 * k + 3)
     result = elbow_curve(
         X,
-        range(1, 8),
+        k_range,
         sample_weight=weight,
         random_state=global_random_seed,
         algorithm=algorithm,
     )
-    expected = [
-        KMeans(k, random_state=global_random_seed, algorithm=algorithm)
-        .fit(X, sample_weight=weight)
-        .inertia_
-        for k in range(1, 8)
-    ]
-    assert_array_equal(result.k_values, np.arange(1, 8))
-    assert_allclose(result.inertias, expected, rtol=1e-12)
-    assert result.elbow == _reference_kneedle(np.arange(1, 8), expected)
+    assert_array_equal(result.k_values, np.arange(1, 2 * k + 3))
+    assert result.elbow == k
+    # The rule on the returned curve is the documented one.
+    assert result.elbow == _reference_kneedle(result.k_values, result.inertias)
+    # At k = 1 and at the true k, k-means finds the one partition that makes
+    # sense: the inertia is the weighted within-cluster sum of squares of the
+    # whole data and of the true blobs, computed here in NumPy.
+    assert_allclose(
+        result.inertias[0],
+        _within_cluster_sum_of_squares(X, np.zeros_like(y), weight),
+        rtol=1e-10,
+    )
+    assert_allclose(
+        result.inertias[k - 1], _within_cluster_sum_of_squares(X, y, weight), rtol=1e-10
+    )
+    # More clusters never fit worse than the true partition by much, and the
+    # drop after k is small next to the drop before it.
+    assert np.all(result.inertias[k:] <= result.inertias[k - 1] * (1 + 1e-9))
+    assert result.inertias[k - 2] - result.inertias[k - 1] > 10 * (
+        result.inertias[k - 1] - result.inertias[-1]
+    )
 
 
 def test_kneedle_rule():

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
+from scipy.stats import chisquare
 from sklearn import cluster as sk_cluster
 from sklearn.datasets import make_blobs, make_classification
 from sklearn.exceptions import ConvergenceWarning
@@ -15,7 +16,12 @@ from sklearn.metrics import adjusted_rand_score
 from threadpoolctl import threadpool_limits
 
 from skml.cluster import KMeans
-from skml.cluster._engine import _Workspace, is_same_clustering
+from skml.cluster._engine import (
+    _CandidateStep,
+    _Workspace,
+    is_same_clustering,
+    kmeans_plusplus,
+)
 from skml.utils._openmp import effective_n_threads
 
 ALGORITHMS = ["lloyd", "elkan"]
@@ -125,6 +131,58 @@ def test_kmeans_plusplus_quality_and_determinism(global_random_seed):
         assert median_ours <= 1.1 * median_theirs
 
 
+@pytest.mark.parametrize("sparse", [False, pytest.param(True, marks=pytest.mark.slow)])
+def test_kmeans_plusplus_draws_follow_weighted_squared_distances(
+    sparse, global_random_seed
+):
+    # With one trial per step, k-means++ draws the first center with
+    # probability proportional to its weight and the second proportionally to
+    # weight * squared distance to the first. Chi-square test of the joint
+    # (first, second) counts over many seeded draws.
+    rng = np.random.RandomState(global_random_seed)
+    X = rng.uniform(-1, 1, size=(6, 3)) + np.arange(6)[:, None]
+    weight = rng.uniform(0.5, 2.0, X.shape[0])
+    sq_dist = ((X[:, None, :] - X[None]) ** 2).sum(-1)
+    p_first = weight / weight.sum()
+    p_second = weight * sq_dist / (sq_dist @ weight)[:, None]
+    expected = p_first[:, None] * p_second  # zero on the diagonal
+    data = sp.csr_matrix(X) if sparse else X
+    n_draws = 1500
+    counts = np.zeros((6, 6))
+    random_state = np.random.RandomState(global_random_seed)
+    for _ in range(n_draws):
+        centers = kmeans_plusplus(
+            data, 2, weight, random_state, n_threads=1, n_local_trials=1
+        )
+        first, second = (int(np.flatnonzero((X == c).all(axis=1))[0]) for c in centers)
+        counts[first, second] += 1
+    assert np.trace(counts) == 0
+    off_diagonal = ~np.eye(6, dtype=bool)
+    _, p_value = chisquare(counts[off_diagonal], n_draws * expected[off_diagonal])
+    assert p_value > 1e-3
+
+
+def test_kmeans_plusplus_potentials_match_brute_force(global_random_seed):
+    # One candidate step against NumPy: min(closest, squared distance) per
+    # sample and candidate, and the weighted sums; pruned pairs included.
+    X = _data(global_random_seed, n_samples=700, n_features=4)
+    weight = np.random.RandomState(global_random_seed).uniform(0.2, 3, X.shape[0])
+    for data in (X, sp.csr_matrix(np.where(np.abs(X) < 0.7, 0.0, X))):
+        dense = data.toarray() if sp.issparse(data) else data
+        step = _CandidateStep(data, weight, 4, 3, 1)
+        closest = np.full(X.shape[0], np.inf)
+        for ids, taken in (([5], 0), ([17, 300, 42], 1), ([8, 9, 650], 2)):
+            out, potentials = step(ids)
+            sq_dist = ((dense[:, None, :] - dense[ids][None]) ** 2).sum(-1).T
+            expected = np.minimum(closest, sq_dist)
+            assert_allclose(out, expected, rtol=1e-10, atol=1e-10)
+            assert_allclose(potentials, expected @ weight, rtol=1e-10)
+            step.take(out[taken], ids[taken])
+            closest = expected[taken]
+            assert_allclose(step.closest, closest, rtol=1e-10, atol=1e-10)
+            assert_array_equal(step.centers[step.n_centers - 1], dense[ids[taken]])
+
+
 @pytest.mark.parametrize("n_clusters", [2, 8, 21])
 def test_kmeans_plusplus_n_local_trials(n_clusters, monkeypatch):
     # Each center after the first is the best of 2 + int(ln k) candidates.
@@ -192,24 +250,33 @@ def test_kmeans_duplicate_points_warn():
         KMeans(3, random_state=0).fit(X)
 
 
-def test_kmeans_thread_count_invariant(global_random_seed):
-    # Groups and their reduction order depend on the shape only.
+@pytest.mark.parametrize("sparse", [False, True])
+def test_kmeans_thread_count_invariant(sparse, global_random_seed):
+    # Groups and their reduction order depend on the shape only: the same code
+    # path with 1 or 2 threads gives bit-identical results, k-means++ included.
     if effective_n_threads(-1) < 2:
         pytest.skip("needs 2 CPUs: with one, both runs are serial")
     X = _data(global_random_seed, n_samples=1_500, n_features=8)
-    init = _init(X, 9, global_random_seed)
+    if sparse:
+        X = sp.csr_matrix(np.where(np.abs(X) < 0.8, 0.0, X))
+    init = _init(X.toarray() if sparse else X, 9, global_random_seed)
     results = []
     for n_threads in (1, 2):
         with threadpool_limits(limits=n_threads, user_api="openmp"):
             for algorithm in ALGORITHMS:
-                model = KMeans(9, init=init, algorithm=algorithm).fit(X)
-                assert model._n_threads == n_threads  # else nothing is compared
-                results.append((model.labels_, model.cluster_centers_, model.inertia_))
-    for labels, _, _ in results[1:]:
-        assert_array_equal(labels, results[0][0])
-    for i in (0, 1):
-        assert_array_equal(results[i][1], results[i + 2][1])
-        assert results[i][2] == results[i + 2][2]
+                for start in (init, "k-means++"):
+                    model = KMeans(
+                        9, init=start, algorithm=algorithm, random_state=0
+                    ).fit(X)
+                    assert model._n_threads == n_threads  # else nothing is compared
+                    results.append(
+                        (model.labels_, model.cluster_centers_, model.inertia_)
+                    )
+    for i in range(4):
+        labels, centers, inertia = results[i]
+        assert_array_equal(results[i + 4][0], labels)
+        assert_array_equal(results[i + 4][1], centers)
+        assert results[i + 4][2] == inertia
 
 
 def test_kmeans_workspace_groups_depend_on_shape_only():
@@ -386,14 +453,17 @@ def _sparse_data(seed, dtype=np.float64):
     return X.astype(dtype)
 
 
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("weighted", [False, True])
-def test_kmeans_sparse_matches_sklearn_and_dense(dtype, weighted, global_random_seed):
+def test_kmeans_sparse_matches_sklearn_and_dense(
+    algorithm, dtype, weighted, global_random_seed
+):
     X = _sparse_data(global_random_seed, dtype)
     rng = np.random.RandomState(global_random_seed)
     init = X[rng.choice(X.shape[0], 5, replace=False)].toarray()
     weight = rng.uniform(0.2, 3, X.shape[0]) if weighted else None
-    params = dict(n_clusters=5, init=init, n_init=1)
+    params = dict(n_clusters=5, init=init, n_init=1, algorithm=algorithm)
     ours = KMeans(**params).fit(X, sample_weight=weight)
     theirs = sk_cluster.KMeans(**params).fit(X, sample_weight=weight)
     dense = KMeans(**params).fit(X.toarray(), sample_weight=weight)
@@ -424,23 +494,53 @@ def test_kmeans_sparse_kmeans_plusplus_matches_dense(global_random_seed):
     assert sparse_model.inertia_ == pytest.approx(dense_model.inertia_, rel=1e-8)
 
 
-def test_kmeans_sparse_relocates_empty_clusters():
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_kmeans_sparse_relocates_empty_clusters(algorithm):
     X = sp.csr_matrix(np.array([[0.0], [1.0], [2.0], [10.0], [11.0], [100.0]]))
     init = np.array([[1.0], [10.0], [1000.0]])
-    ours = KMeans(3, init=init, n_init=1).fit(X)
-    theirs = sk_cluster.KMeans(3, init=init, n_init=1).fit(X)
+    ours = KMeans(3, init=init, n_init=1, algorithm=algorithm).fit(X)
+    theirs = sk_cluster.KMeans(3, init=init, n_init=1, algorithm=algorithm).fit(X)
+    assert_allclose(np.sort(ours.cluster_centers_.ravel()), [1.0, 10.5, 100.0])
     assert_allclose(ours.cluster_centers_, theirs.cluster_centers_)
     assert_array_equal(ours.labels_, theirs.labels_)
 
 
-def test_kmeans_sparse_elkan_and_minibatch_raise_type_error():
-    from skml.cluster import MiniBatchKMeans
+def test_kmeans_sparse_elkan_agrees_with_lloyd(global_random_seed):
+    # Pruned or not, the same iterations: same labels and iteration count.
+    X = _sparse_data(global_random_seed)
+    rng = np.random.RandomState(global_random_seed)
+    init = X[rng.choice(X.shape[0], 7, replace=False)].toarray()
+    lloyd = KMeans(7, init=init, algorithm="lloyd").fit(X)
+    elkan = KMeans(7, init=init, algorithm="elkan").fit(X)
+    assert_array_equal(elkan.labels_, lloyd.labels_)
+    assert elkan.n_iter_ == lloyd.n_iter_
+    assert_allclose(elkan.cluster_centers_, lloyd.cluster_centers_, atol=1e-12)
+    assert elkan.inertia_ == pytest.approx(lloyd.inertia_, rel=1e-12)
 
-    X = _sparse_data(0)
-    with pytest.raises(TypeError, match="algorithm='lloyd' only"):
-        KMeans(2, algorithm="elkan").fit(X)
-    with pytest.raises(TypeError, match="Sparse data was passed"):
-        MiniBatchKMeans(2).fit(X)
+
+def test_kmeans_sparse_duplicate_entries_are_summed():
+    # A CSR matrix storing each coordinate twice (two halves) means their sum,
+    # as SciPy's products say; the input itself is left unchanged.
+    canonical = _sparse_data(0)
+    counts = np.diff(canonical.indptr)
+    indptr = np.concatenate([[0], np.cumsum(2 * counts)])
+    indices = np.empty(2 * canonical.nnz, dtype=np.int32)
+    data = np.empty(2 * canonical.nnz)
+    for i in range(canonical.shape[0]):
+        row = slice(canonical.indptr[i], canonical.indptr[i + 1])
+        twice = slice(indptr[i], indptr[i + 1])
+        indices[twice] = np.tile(canonical.indices[row], 2)
+        data[twice] = np.tile(canonical.data[row] / 2, 2)
+    X = sp.csr_matrix((data, indices, indptr), shape=canonical.shape)
+    assert X.nnz == 2 * canonical.nnz
+    init = canonical[:4].toarray()
+    for algorithm in ALGORITHMS:
+        ours = KMeans(4, init=init, algorithm=algorithm).fit(X)
+        ref = KMeans(4, init=init, algorithm=algorithm).fit(canonical.toarray())
+        assert_array_equal(ours.labels_, ref.labels_)
+        assert ours.inertia_ == pytest.approx(ref.inertia_, rel=1e-10)
+        assert_array_equal(ours.predict(X), ref.labels_)
+    assert X.nnz == 2 * canonical.nnz
 
 
 def test_kmeans_elkan_single_cluster_falls_back_to_lloyd():

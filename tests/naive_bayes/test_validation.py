@@ -51,13 +51,50 @@ def test_nb_rejects_wrong_number_of_features(Model):
         model.partial_fit(wide, y)
 
 
+@pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("Model", ALL_MODELS)
-def test_nb_rejects_one_class(Model):
-    message = "needs samples of at least 2 classes, but y contains only one class, 3"
-    with pytest.raises(ValueError, match=message):
-        Model().fit(X, [3, 3, 3, 3])
-    with pytest.raises(ValueError, match="but classes contains only one class, 3"):
-        Model().partial_fit(X, [3, 3, 3, 3], classes=[3])
+def test_nb_one_class_is_a_constant_model_like_sklearn(Model, sparse):
+    # scikit-learn 1.9 fits every naive Bayes model on a single class: its
+    # probabilities are all one, and the statistics and joint log-likelihoods
+    # are those of the one class.
+    import sklearn.naive_bayes
+
+    if sparse and Model is GaussianNB:
+        pytest.skip("GaussianNB needs dense input")
+    rng = np.random.RandomState(0)
+    X_train = rng.randint(0, 5, size=(12, 4)).astype(float)
+    X_test = rng.randint(0, 5, size=(5, 4)).astype(float)
+    if sparse:
+        X_train, X_test = sp.csr_matrix(X_train), sp.csr_matrix(X_test)
+    y_one = np.full(12, 3)
+    weight = rng.uniform(0.5, 2, 12)
+    ref_class = getattr(sklearn.naive_bayes, Model.__name__)
+    for fit in ("fit", "partial_fit"):
+        kwargs = {"classes": [3]} if fit == "partial_fit" else {}
+        ours = getattr(Model(), fit)(X_train, y_one, sample_weight=weight, **kwargs)
+        ref = getattr(ref_class(), fit)(X_train, y_one, sample_weight=weight, **kwargs)
+        assert_array_equal(ours.classes_, [3])
+        assert_array_equal(ours.predict(X_test), np.full(5, 3))
+        assert_array_equal(ours.predict_proba(X_test), np.ones((5, 1)))
+        assert_array_equal(ours.predict_log_proba(X_test), np.zeros((5, 1)))
+        assert_allclose(
+            ours.predict_joint_log_proba(X_test),
+            ref.predict_joint_log_proba(X_test),
+            rtol=1e-10,
+        )
+        for name in ("class_count_", "class_prior_", "class_log_prior_", "theta_"):
+            if hasattr(ref, name):
+                assert_allclose(getattr(ours, name), getattr(ref, name), rtol=1e-10)
+        if hasattr(ref, "var_"):
+            assert_allclose(ours.var_, ref.var_, rtol=1e-8)
+        if hasattr(ref, "feature_log_prob_"):
+            assert_allclose(ours.feature_log_prob_, ref.feature_log_prob_, rtol=1e-10)
+
+
+@pytest.mark.parametrize("Model", ALL_MODELS)
+def test_nb_partial_fit_rejects_empty_classes(Model):
+    with pytest.raises(ValueError, match="at least one class in `classes`"):
+        Model().partial_fit(X, y, classes=[])
 
 
 @pytest.mark.parametrize("Model", ALL_MODELS)
@@ -166,17 +203,50 @@ def test_nb_rejects_wrong_sample_weight_shape(Model):
         Model().fit(X, y, sample_weight=[1.0, 2.0])
 
 
-@pytest.mark.parametrize(
-    "priors, message",
-    [
-        ([0.5, 0.3, 0.2], "Number of priors must match number of classes"),
-        ([0.5, 0.6], "The sum of the priors should be 1"),
-        ([1.5, -0.5], "Priors must be non-negative"),
-    ],
-)
-def test_gaussian_nb_rejects_bad_priors(priors, message):
+BAD_PRIORS = [
+    ([0.5, 0.3, 0.2], "Number of priors must match number of classes"),
+    ([1.0], "Number of priors must match number of classes"),
+    ([[0.5, 0.5]], "Number of priors must match number of classes"),
+    ([0.5, 0.6], "The sum of the priors should be 1"),
+    ([0.1, 0.1], "The sum of the priors should be 1"),
+    ([1.5, -0.5], "Priors must be non-negative"),
+]
+
+
+@pytest.mark.parametrize("priors, message", BAD_PRIORS)
+def test_gaussian_nb_rejects_bad_priors_like_sklearn(priors, message):
+    # scikit-learn's conditions and messages (ours add the values).
+    import sklearn.naive_bayes
+
+    with pytest.raises(ValueError, match=message):
+        sklearn.naive_bayes.GaussianNB(priors=priors).fit(X, y)
     with pytest.raises(ValueError, match=message):
         GaussianNB(priors=priors).fit(X, y)
+    with pytest.raises(ValueError, match=message):
+        GaussianNB(priors=priors).partial_fit(X, y, classes=[0, 1])
+
+
+@pytest.mark.parametrize("Model", COUNT_MODELS)
+@pytest.mark.parametrize("priors, message", BAD_PRIORS)
+def test_count_nb_rejects_bad_class_prior(Model, priors, message):
+    # The length check is scikit-learn's; unlike scikit-learn (which takes the
+    # log of whatever it is given, NaN for a negative value), priors that do
+    # not sum to one or are negative are rejected, with GaussianNB's messages.
+    with pytest.raises(ValueError, match=message):
+        Model(class_prior=priors).fit(X, y)
+    with pytest.raises(ValueError, match=message):
+        Model(class_prior=priors).partial_fit(X, y, classes=[0, 1])
+
+
+@pytest.mark.parametrize("Model", ALL_MODELS)
+def test_nb_accepts_priors_summing_to_one_up_to_rounding(Model):
+    name = "priors" if Model is GaussianNB else "class_prior"
+    priors = [0.1 + 0.2, 0.7]  # 1.0000000000000002 in floating point
+    model = Model(**{name: priors}).fit(X, y)
+    log_prior = (
+        np.log(model.class_prior_) if Model is GaussianNB else model.class_log_prior_
+    )
+    assert_allclose(log_prior, np.log(priors))
 
 
 @pytest.mark.parametrize("Model", COUNT_MODELS)
