@@ -920,7 +920,9 @@ def test_fitted_estimators_hold_only_checked_compiled_objects(global_random_seed
     )
     X = np.abs(X)  # non-negative, for the count models
     found = set()
-    for name, cls in all_estimators():
+    for name, cls in all_estimators(
+        ["classifier", "regressor", "transformer", "cluster"]
+    ):
         params = FAST_PARAMS.get(name, {})
         variants = [params]
         if "algorithm" in cls().get_params() and name.startswith(("KNeigh", "Near")):
@@ -950,11 +952,13 @@ def test_neighbors_with_a_narrower_fitted_matrix_raise(method, global_random_see
         getattr(restored, method)(X, **kwargs)
 
 
-def test_kmeans_with_narrower_centres_raise_on_transform(global_random_seed):
-    from skml.cluster import KMeans
+@pytest.mark.parametrize("method", ["predict", "transform", "score"])
+@pytest.mark.parametrize("kind", ["KMeans", "MiniBatchKMeans"])
+def test_kmeans_with_narrower_centres_raise(kind, method, global_random_seed):
+    import skml.cluster
 
     X = np.random.default_rng(global_random_seed).normal(size=(60, 5))
-    model = KMeans(3, n_init=1, random_state=0).fit(X)
+    model = getattr(skml.cluster, kind)(3, n_init=1, random_state=0).fit(X)
     model.cluster_centers_ = _narrow(model.cluster_centers_)
-    with pytest.raises(ValueError, match="same number of columns"):
-        pickle.loads(pickle.dumps(model)).transform(X)
+    with pytest.raises(ValueError, match="cluster_centers_ must be"):
+        getattr(pickle.loads(pickle.dumps(model)), method)(X)

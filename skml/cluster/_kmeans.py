@@ -173,6 +173,21 @@ class _BaseKMeans(
             order="C",
             reset=False,
         )
+        centers = self.cluster_centers_
+        # A model restored from a file may hold centres of another width, which
+        # the compiled kernels would read past.
+        if (
+            not isinstance(centers, np.ndarray)
+            or centers.ndim != 2
+            or centers.shape[1] != X.shape[1]
+            or centers.dtype not in (np.float32, np.float64)
+        ):
+            raise ValueError(
+                "cluster_centers_ must be a float32 or float64 array of shape "
+                f"(n_clusters, {X.shape[1]}); got "
+                f"{getattr(centers, 'shape', None)}, "
+                f"dtype {getattr(centers, 'dtype', None)}."
+            )
         if sp.issparse(X):
             return _canonical_csr(X.astype(self.cluster_centers_.dtype, copy=False))
         return np.ascontiguousarray(X, dtype=self.cluster_centers_.dtype)
