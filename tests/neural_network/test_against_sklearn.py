@@ -3,7 +3,10 @@
 """Test accuracy of skml's MLPClassifier next to scikit-learn's at matching settings.
 
 One fit's test accuracy varies by about half a percent with the seed, so each
-comparison averages a few seeds of both libraries.
+comparison averages a few seeds of both libraries. Matching settings include
+scikit-learn's initialisation (Glorot uniform, ``weight_init="xavier"``): skml's
+default He initialisation of ReLU layers trains to a different network, whose
+test accuracy at these short budgets differs by up to about 1% (lower on Higgs).
 """
 
 import warnings
@@ -42,13 +45,12 @@ def _mean_accuracies(data, seeds, params, skml_params=None):
 
 @pytest.mark.slow
 def test_digits_accuracy_within_one_percent_of_sklearn(global_random_seed):
-    # The default initialisation (He for ReLU) against scikit-learn's Glorot.
     X, y = load_digits(return_X_y=True)
     data = _split(X, y, global_random_seed)
     params = dict(hidden_layer_sizes=(64,), batch_size=64, max_iter=30,
                   learning_rate_init=1e-3, alpha=1e-4)
     seeds = [global_random_seed * 10 + k for k in range(3)]
-    ours, theirs = _mean_accuracies(data, seeds, params)
+    ours, theirs = _mean_accuracies(data, seeds, params, {"weight_init": "xavier"})
     assert theirs > 0.95
     assert abs(ours - theirs) <= 0.01
 
@@ -65,7 +67,6 @@ def test_higgs_accuracy_within_one_percent_of_sklearn(shared_data, global_random
     data = _split(X, y, global_random_seed)
     params = dict(hidden_layer_sizes=(64,), batch_size=200, max_iter=20)
     seeds = [global_random_seed * 10 + k for k in range(3)]
-    # Matching settings include scikit-learn's (Glorot) initialisation.
     ours, theirs = _mean_accuracies(data, seeds, params, {"weight_init": "xavier"})
     assert theirs > 0.6
     assert abs(ours - theirs) <= 0.01
