@@ -276,7 +276,8 @@ class _Network:
         Z -= mean
         np.multiply(Z, Z, out=out)
         var = np.matmul(r, out, out=inv_std)
-        if update_stats:
+        # A one-row batch has no spread: it would drag the running variance to 0.
+        if update_stats and Z.shape[0] > 1:
             running_mean, running_var = self.running_means[i], self.running_vars[i]
             step = self._vec[i]
             running_mean *= 1.0 - BN_MOMENTUM

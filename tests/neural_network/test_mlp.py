@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
-from scipy.special import expit, log_softmax, softmax
+from scipy.special import expit, log_expit, log_softmax, softmax
 from sklearn.base import clone
 from sklearn.datasets import load_digits, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
@@ -86,7 +86,9 @@ def test_binary_outputs(global_random_seed):
     z = _plain_forward(clf, X)[:, 0]
     proba = clf.predict_proba(X)
     assert_allclose(proba, np.column_stack([1 - expit(z), expit(z)]), rtol=1e-10)
-    assert_allclose(clf.predict_log_proba(X), np.log(proba), rtol=1e-8)
+    # log(1 - p) from the logit, without the cancellation of np.log(proba).
+    assert_allclose(clf.predict_log_proba(X),
+                    np.column_stack([log_expit(-z), log_expit(z)]), rtol=1e-10)
     assert_array_equal(clf.predict(X), np.where(z > 0, "yes", "no"))
     assert clf.score(X, labels) > 0.9
 
@@ -116,6 +118,28 @@ def test_regressor_outputs(global_random_seed):
     reg2 = clone(reg).fit(X, Y)
     assert reg2.predict(X).shape == (200, 2)
     assert reg2.score(X, Y) > 0.9
+
+
+def test_no_hidden_layer_is_a_linear_model(global_random_seed):
+    X, y = _blobs(global_random_seed)
+    clf = MLPClassifier(hidden_layer_sizes=(), learning_rate_init=0.05, max_iter=100,
+                        random_state=global_random_seed).fit(X, y)
+    assert [c.shape for c in clf.coefs_] == [(6, 3)] and clf.n_layers_ == 2
+    assert_allclose(clf.predict_proba(X), softmax(X @ clf.coefs_[0]
+                                                  + clf.intercepts_[0], axis=1))
+    assert clf.score(X, y) > 0.8
+
+
+def test_batch_norm_skips_running_stats_of_a_one_row_batch(global_random_seed):
+    X, y = _blobs(global_random_seed, n_samples=201)
+    params = dict(hidden_layer_sizes=(5,), batch_norm=True, batch_size=100,
+                  shuffle=False, max_iter=1, random_state=global_random_seed)
+    with_row = MLPClassifier(**params).fit(X, y)
+    without = MLPClassifier(**params).fit(X[:200], y[:200])
+    # The last, one-row batch trains the weights but leaves the statistics.
+    assert_array_equal(with_row.bn_running_means_[0], without.bn_running_means_[0])
+    assert_array_equal(with_row.bn_running_vars_[0], without.bn_running_vars_[0])
+    assert not np.array_equal(with_row.coefs_[0], without.coefs_[0])
 
 
 @pytest.mark.parametrize("activation", ["identity", "logistic", "tanh", "relu",
@@ -409,16 +433,16 @@ def test_verbose_prints_every_epoch(capsys, global_random_seed):
 
 
 def test_training_step_allocates_no_batch_sized_array(global_random_seed):
-    # A batch of 2000 x 200 float64 is 3.2 MB; a training step must not allocate a
-    # temporary of that size (or of the 1.6 MB activations).
+    # A batch of 1000 x 100 float64 is 800 kB, and so are the first layer's
+    # activations; a training step must not allocate a temporary of that size.
     rng = np.random.default_rng(global_random_seed)
-    X = rng.standard_normal((2000, 200))
-    Y = np.eye(3)[rng.integers(3, size=2000)]
-    w = np.ones(2000)
-    net = _Network([200, 100, 50, 3], "leaky_relu", 0.1, "softmax", [0.2, 0.0],
+    X = rng.standard_normal((1000, 100))
+    Y = np.eye(3)[rng.integers(3, size=1000)]
+    w = np.ones(1000)
+    net = _Network([100, 100, 50, 3], "leaky_relu", 0.1, "softmax", [0.2, 0.0],
                    True, np.float64)
     params, stats = net.init_params(np.random.RandomState(0))
-    net.allocate(2000, params, np.zeros_like(params), stats)
+    net.allocate(1000, params, np.zeros_like(params), stats)
     opt = Adam()
     net.loss_grad(X, Y, w, alpha=1e-4, l1=1e-5, random_state=rng)
     opt.update([params], [net.grads])

@@ -8,6 +8,10 @@ from sklearn.datasets import make_classification, make_regression
 
 from skml.neural_network import MLPClassifier, MLPRegressor
 
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::sklearn.exceptions.ConvergenceWarning"
+)
+
 
 @pytest.fixture
 def data(global_random_seed):
@@ -59,13 +63,15 @@ def test_diverging_learning_rate_names_the_cause(global_random_seed):
         reg.fit(X * 100, y * 100)
 
 
-def test_gradient_clipping_tames_the_same_learning_rate(global_random_seed):
+def test_gradient_clipping_tames_a_diverging_learning_rate(global_random_seed):
     X, y = make_regression(n_samples=100, n_features=5, random_state=global_random_seed)
-    reg = MLPRegressor(solver="sgd", learning_rate_init=1e-2, clip_norm=1.0,
-                       max_iter=5, random_state=global_random_seed)
-    with pytest.warns(Warning):
-        reg.fit(X, y)  # no divergence error (only the convergence warning)
+    params = dict(solver="sgd", learning_rate_init=0.1, max_iter=20,
+                  random_state=global_random_seed)
+    with pytest.raises(ValueError, match="non-finite"):
+        MLPRegressor(**params).fit(X, y)
+    reg = MLPRegressor(clip_norm=10.0, **params).fit(X, y)
     assert np.isfinite(reg.loss_curve_).all()
+    assert reg.loss_curve_[-1] < reg.loss_curve_[0]
 
 
 def test_one_class_is_rejected(data):
