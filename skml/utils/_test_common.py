@@ -15,6 +15,8 @@ FAST_PARAMS = {
     "RandomForestRegressor": {"n_estimators": 5},
     "ExtraTreesClassifier": {"n_estimators": 5},
     "ExtraTreesRegressor": {"n_estimators": 5},
+    "MLPClassifier": {"max_iter": 100},
+    "MLPRegressor": {"max_iter": 100},
 }
 
 # name -> {check name: reason}. Classical estimators must stay out of this table.
