@@ -370,6 +370,55 @@ def _ensemble_cases():
     ]
 
 
+def _neural_network_cases():
+    from functools import partial
+
+    import sklearn.neural_network as sk
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    import skml.neural_network as ours
+
+    def make(module, **extra):
+        def build():
+            return make_pipeline(
+                StandardScaler(),
+                module.MLPClassifier(
+                    hidden_layer_sizes=(64,),
+                    batch_size=64,
+                    max_iter=30,
+                    random_state=0,
+                    **extra,
+                ),
+            )
+
+        return build
+
+    return [
+        estimator_case(
+            "neural_network",
+            "MLPClassifier((64,), adam, 30 epochs)",
+            "digits",
+            make(ours, weight_init="xavier"),
+            make(sk),
+        ),
+        estimator_case(
+            "neural_network",
+            "MLPClassifier((64,), adam, 30 epochs)",
+            "synthetic",
+            partial(
+                ours.MLPClassifier,
+                hidden_layer_sizes=(64,),
+                max_iter=30,
+                random_state=0,
+            ),
+            partial(
+                sk.MLPClassifier, hidden_layer_sizes=(64,), max_iter=30, random_state=0
+            ),
+        ),
+    ]
+
+
 def uplift_case(name, make_learner):
     """A held-out uplift campaign: ``make_learner(base)`` with skml's forest as the
     base model against the same learner on scikit-learn's forest.
@@ -440,5 +489,6 @@ FAMILIES = {
     "neighbors": _neighbors_cases,
     "tree": _tree_cases,
     "ensemble": _ensemble_cases,
+    "neural_network": _neural_network_cases,
     "uplift": _uplift_cases,
 }
