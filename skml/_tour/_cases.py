@@ -411,6 +411,7 @@ def _neural_network_cases():
                 hidden_layer_sizes=(64,),
                 max_iter=30,
                 random_state=0,
+                weight_init="xavier",  # scikit-learn's Glorot rule: matching settings
             ),
             partial(
                 sk.MLPClassifier, hidden_layer_sizes=(64,), max_iter=30, random_state=0
