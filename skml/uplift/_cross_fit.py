@@ -154,7 +154,7 @@ class XLearner(UpliftMixin, BaseEstimator):
         Labels of the treatment groups, sorted; ``predict``'s columns follow them.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -365,7 +365,7 @@ class RLearner(_CrossFitLearner):
         Labels of the treatment groups, sorted; ``predict``'s columns follow them.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -514,7 +514,7 @@ class DRLearner(_CrossFitLearner):
         Labels of the treatment groups, sorted; ``predict``'s columns follow them.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also

@@ -68,7 +68,7 @@ class SLearner(UpliftMixin, BaseEstimator):
         Labels of the treatment groups, sorted; ``predict``'s columns follow them.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -210,7 +210,7 @@ class TLearner(UpliftMixin, BaseEstimator):
         Labels of the treatment groups, sorted; ``predict``'s columns follow them.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -333,7 +333,7 @@ class ClassTransformation(UpliftMixin, BaseEstimator):
         Labels of the treatment groups, sorted; ``predict``'s columns follow them.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -469,7 +469,7 @@ class TransformedOutcome(UpliftMixin, BaseEstimator):
         Labels of the treatment groups, sorted; ``predict``'s columns follow them.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
