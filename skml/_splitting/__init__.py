@@ -19,7 +19,7 @@ from scipy.sparse import csc_matrix, issparse
 from scipy.special import xlogy
 
 from skml._splitting._builder import build_best_first, build_depth_first
-from skml._splitting._criterion import CriterionSource
+from skml._splitting._criterion import KINDS, CriterionSource
 from skml._splitting._hist import HistSplitter
 from skml._splitting._pruning import prune_tree, pruning_path
 from skml._splitting._splitter import Splitter
@@ -36,15 +36,19 @@ __all__ = [
     "pruning_path",
 ]
 
-# name -> criterion code (see _criterion.pxd).
-CLASSIFICATION_CRITERIA = {"gini": 0, "entropy": 1, "log_loss": 1}
+# name -> criterion code, from the codes of _criterion.pyx (KINDS).
+CLASSIFICATION_CRITERIA = {
+    "gini": KINDS["gini"],
+    "entropy": KINDS["entropy"],
+    "log_loss": KINDS["entropy"],
+}
 REGRESSION_CRITERIA = {
-    "squared_error": 2,
+    "squared_error": KINDS["squared_error"],
     # Deprecated by scikit-learn 1.9 as the same as "squared_error"; the
     # estimators warn.
-    "friedman_mse": 2,
-    "poisson": 4,
-    "absolute_error": 5,
+    "friedman_mse": KINDS["squared_error"],
+    "poisson": KINDS["poisson"],
+    "absolute_error": KINDS["absolute_error"],
 }
 SPLITTERS = {"best": 0, "random": 1, "hist": 0}
 # The histogram splitter splits nodes with fewer samples on exact values: there
@@ -277,10 +281,8 @@ def build_tree(
     n_outputs = y.shape[1]
     source = criterion_source(criterion, y, sample_weight, n_classes)
     samples = np.flatnonzero(sample_weight != 0.0).astype(np.intp, copy=False)
-    if criterion in CLASSIFICATION_CRITERIA:
-        tree = Tree(n_features, np.asarray(n_classes, dtype=np.intp), n_outputs)
-    else:
-        tree = Tree(n_features, np.ones(n_outputs, dtype=np.intp), n_outputs)
+    # The node value is as wide as the criterion declares.
+    tree = Tree(n_features, source.n_values, n_outputs)
     max_features = n_features if max_features is None else max_features
     if splitter == "hist":
         if criterion == "absolute_error":

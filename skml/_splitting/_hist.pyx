@@ -36,8 +36,9 @@ from libc.string cimport memset
 from skml._splitting._criterion cimport (
     Criterion,
     crit_add,
+    crit_admissible,
     crit_children_impurity,
-    crit_improvement,
+    crit_gain,
     crit_proxy,
 )
 from skml._splitting._splitter cimport rand_int
@@ -269,6 +270,8 @@ cdef class HistSplitter(Splitter):
                 wl = acc[n_stats]
                 if wl < self.min_weight_leaf or wn - wl < self.min_weight_leaf:
                     continue
+                if not crit_admissible(c, parent, acc, wn, wl):
+                    continue
                 proxy = crit_proxy(c, parent, acc, right, wn, wl)
                 if proxy > best_proxy[0]:
                     best_proxy[0] = proxy
@@ -378,9 +381,10 @@ cdef class HistSplitter(Splitter):
             self.node_stats(start, best.pos, &self.left[0], &wl)
             crit_children_impurity(c, parent, &self.left[0], &self.right[0], wn,
                                    wl, &best.impurity_left, &best.impurity_right)
-            best.improvement = crit_improvement(
-                c, wn, wl, self.weighted_n_samples, impurity,
-                best.impurity_left, best.impurity_right)
+            best.improvement = crit_gain(
+                c, parent, &self.left[0], &self.right[0], wn, wl,
+                self.weighted_n_samples, impurity, best.impurity_left,
+                best.impurity_right)
         if self.subtract and best.pos < end:
             # The builder may split the node later (node_children).
             self._keep(slot, start, end)
