@@ -302,6 +302,7 @@ def build_tree(
     l2_regularization=0.0,
     l1_regularization=0.0,
     min_child_weight=0.0,
+    n_threads=1,
 ):
     """Grow a decision tree on validated data and return its :class:`Tree`.
 
@@ -367,6 +368,11 @@ def build_tree(
         node values.
     min_child_weight : float, default=0.0
         ``"newton"`` only: least hessian sum of a child, in every output.
+    n_threads : int, default=1
+        With ``splitter="hist"``: OpenMP threads that fill the histograms and
+        scan the features of a node (see
+        :func:`skml.utils._openmp.effective_n_threads`). The tree is the same
+        for any value. Forests, which grow one tree per thread, keep 1.
 
     Returns
     -------
@@ -374,6 +380,8 @@ def build_tree(
         The fitted tree.
     """
     n_samples, n_features = X.shape
+    if int(n_threads) != n_threads or n_threads < 1:
+        raise ValueError(f"n_threads must be an integer >= 1; got {n_threads!r}.")
     if n_samples >= 2**32:
         raise ValueError("build_tree handles fewer than 2**32 samples.")
     y = np.asarray(y, dtype=np.float64)
@@ -422,7 +430,12 @@ def build_tree(
             seed,
         )
         split_finder.set_bins(
-            codes, thresholds, n_bins, subtract_histograms, exact_below=hist_exact_below
+            codes,
+            thresholds,
+            n_bins,
+            subtract_histograms,
+            exact_below=hist_exact_below,
+            n_threads=n_threads,
         )
         if sparse:
             _set_csc(split_finder, X)
