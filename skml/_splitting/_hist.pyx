@@ -30,13 +30,13 @@ Threads (``n_threads`` of :meth:`HistSplitter.set_bins`): a fill gives each
 thread a block of consecutive features, whose histograms it builds over all the
 node's samples (bin codes are read by sample, a row being one cache line: a
 node's samples are scattered over the rows, so reading by feature would touch
-a line per feature and sample instead); a node's features
-are drawn sequentially (the generator and the constant-feature bookkeeping are
-those of the exact splitter), then the drawn features are scanned in parallel,
-each on its thread's scratch, and the best split is the first in draw order of
-those of largest proxy, as the sequential "first strictly better wins". A bin's
-sums are accumulated over the node's samples in the same order whatever the
-thread count, so the tree is bitwise the same for any ``n_threads``.
+a line per feature and sample instead). A node's features are drawn
+sequentially (the generator and the constant-feature bookkeeping are those of
+the exact splitter), then the drawn features are scanned in parallel, each on
+its thread's scratch, and the best split is the first in draw order of those of
+largest proxy, as the sequential "first strictly better wins". A bin's sums are
+accumulated over the node's samples in the same order whatever the thread
+count, so the tree is bitwise the same for any ``n_threads``.
 """
 
 import numpy as np
