@@ -128,7 +128,9 @@ class BuildTreeNewtonHistBench(Benchmark):
         from .datasets import regression as _regression
 
         X, _, y, _ = _regression(size(200_000, 5_000), 50, dtype="float32")
-        self.X = np.ascontiguousarray(X)
+        # Fortran order, as a booster would hold it: build_tree then does not
+        # copy X for the exact splits of small nodes.
+        self.X = np.asfortranarray(X)
         self.y = np.asarray(y, dtype=np.float64)
         # Squared error at the mean: the gradients and hessians of the first
         # boosting iteration.
