@@ -83,7 +83,10 @@ EXTENSIONS = {
     "skml._splitting._partitioner": {"sources": ["skml/_splitting/_partitioner.pyx"]},
     "skml._splitting._splitter": {"sources": ["skml/_splitting/_splitter.pyx"]},
     "skml._splitting._tree": {"sources": ["skml/_splitting/_tree.pyx"]},
-    "skml._splitting._hist": {"sources": ["skml/_splitting/_hist.pyx"]},
+    "skml._splitting._hist": {
+        "sources": ["skml/_splitting/_hist.pyx"],
+        "openmp": True,
+    },
     "skml._splitting._columns": {"sources": ["skml/_splitting/_columns.pyx"]},
     "skml._splitting._builder": {
         "sources": ["skml/_splitting/_builder.pyx"],

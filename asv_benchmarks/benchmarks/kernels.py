@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Authors: The skml developers
-"""Micro-benchmarks of the distance core against scikit-learn's equivalents.
+"""Micro-benchmarks of the distance and split cores against scikit-learn's
+equivalents.
 
 ``argkmin`` vs ``NearestNeighbors(algorithm="brute").kneighbors`` and
 ``kernel_matrix`` vs ``sklearn.metrics.pairwise.pairwise_kernels``. scikit-learn's
@@ -109,3 +110,60 @@ class BuildTreeBench(Benchmark):
             else:
                 est = sklearn.tree.DecisionTreeRegressor(max_depth=12)
             est.fit(self.X, self.y[:, 0], check_input=False)
+
+
+class BuildTreeNewtonHistBench(Benchmark):
+    """One gradient-boosting tree (``criterion="newton"``, ``splitter="hist"``,
+    31 leaves) on 160k x 50 float32 regression data, binning included, against
+    one iteration of scikit-learn's ``HistGradientBoostingRegressor`` (which
+    bins, then grows one tree). ``n_threads`` -1 is every available core; the
+    scikit-learn side runs under ``threadpool_limits(n_threads)``."""
+
+    params = (LIBRARIES, n_jobs_values())
+    param_names = ["library", "n_threads"]
+
+    def setup(self, library, n_threads):
+        import numpy as np
+
+        from .datasets import regression as _regression
+
+        X, _, y, _ = _regression(size(200_000, 5_000), 50, dtype="float32")
+        # Fortran order, as a booster would hold it: build_tree then does not
+        # copy X for the exact splits of small nodes.
+        self.X = np.asfortranarray(X)
+        self.y = np.asarray(y, dtype=np.float64)
+        # Squared error at the mean: the gradients and hessians of the first
+        # boosting iteration.
+        self.g = (self.y.mean() - self.y).reshape(-1, 1)
+        self.h = np.ones_like(self.g)
+        self.w = np.ones(len(self.y))
+
+    def time_build_tree(self, library, n_threads):
+        from skml.utils._openmp import effective_n_threads
+
+        n_threads = effective_n_threads(n_threads)
+        if library == "skml":
+            from skml._splitting import bin_features, build_tree
+
+            build_tree(
+                self.X,
+                self.g,
+                self.w,
+                criterion="newton",
+                hessians=self.h,
+                splitter="hist",
+                max_leaf_nodes=31,
+                min_samples_leaf=20,
+                bins=bin_features(self.X),
+                n_threads=n_threads,
+            )
+        else:
+            from sklearn.ensemble import HistGradientBoostingRegressor
+
+            with threadpool_limits(n_threads):
+                HistGradientBoostingRegressor(
+                    max_iter=1,
+                    learning_rate=1.0,
+                    max_leaf_nodes=31,
+                    early_stopping=False,
+                ).fit(self.X, self.y)

@@ -4,14 +4,15 @@
 
 Python entry point: :func:`build_tree`. A criterion is a function of the
 sufficient statistics of a node; the splitter and the builders only move
-statistics around, so the same core serves classification and regression trees
-(and, later, gradient boosting and uplift trees).
+statistics around and call the criterion's hooks (``_criterion.pxd``), so the
+same core serves classification and regression trees, the trees of gradient
+boosting (criterion ``"newton"``) and, later, uplift trees.
 
 Inputs must be validated by the caller: ``X`` float32 (any order; copied to
 Fortran order when needed) or a sparse matrix (read as CSC), ``y`` float64 of
 shape (n_samples, n_outputs) (class indices ``0..n_classes-1`` for
-classification criteria), ``sample_weight`` float64 of shape (n_samples,) and
-non-negative.
+classification criteria, gradients for ``"newton"``), ``sample_weight`` float64
+of shape (n_samples,) and non-negative.
 """
 
 import numpy as np
@@ -19,7 +20,7 @@ from scipy.sparse import csc_matrix, issparse
 from scipy.special import xlogy
 
 from skml._splitting._builder import build_best_first, build_depth_first
-from skml._splitting._criterion import CriterionSource
+from skml._splitting._criterion import KINDS, CriterionSource
 from skml._splitting._hist import HistSplitter
 from skml._splitting._pruning import prune_tree, pruning_path
 from skml._splitting._splitter import Splitter
@@ -27,6 +28,7 @@ from skml._splitting._tree import Tree
 
 __all__ = [
     "CLASSIFICATION_CRITERIA",
+    "GRADIENT_CRITERIA",
     "REGRESSION_CRITERIA",
     "Tree",
     "as_sorted_csc",
@@ -36,16 +38,22 @@ __all__ = [
     "pruning_path",
 ]
 
-# name -> criterion code (see _criterion.pxd).
-CLASSIFICATION_CRITERIA = {"gini": 0, "entropy": 1, "log_loss": 1}
+# name -> criterion code, from the codes of _criterion.pyx (KINDS).
+CLASSIFICATION_CRITERIA = {
+    "gini": KINDS["gini"],
+    "entropy": KINDS["entropy"],
+    "log_loss": KINDS["entropy"],
+}
 REGRESSION_CRITERIA = {
-    "squared_error": 2,
+    "squared_error": KINDS["squared_error"],
     # Deprecated by scikit-learn 1.9 as the same as "squared_error"; the
     # estimators warn.
-    "friedman_mse": 2,
-    "poisson": 4,
-    "absolute_error": 5,
+    "friedman_mse": KINDS["squared_error"],
+    "poisson": KINDS["poisson"],
+    "absolute_error": KINDS["absolute_error"],
 }
+# Criteria of gradient boosting: y holds gradients, with hessians beside them.
+GRADIENT_CRITERIA = {"newton": KINDS["newton"]}
 SPLITTERS = {"best": 0, "random": 1, "hist": 0}
 # The histogram splitter splits nodes with fewer samples on exact values: there
 # a bin can hold several of the node's distinct values (bins are global), which
@@ -58,15 +66,50 @@ MAX_BINS = 255  # non-missing bins of the histogram splitter; code 255 is missin
 RAND_R_MAX = 0x7FFFFFFF
 
 
-def criterion_source(criterion, y, sample_weight, n_classes=None):
+def criterion_source(
+    criterion,
+    y,
+    sample_weight,
+    n_classes=None,
+    *,
+    hessians=None,
+    l2_regularization=0.0,
+    l1_regularization=0.0,
+    min_child_weight=0.0,
+):
     """Build the per-sample contributions of ``criterion`` for ``y``.
 
     Classification criteria add each sample's weight to the slot
     ``output * max_n_classes + class``; regression criteria add a dense row per
     sample: ``w * (y, y^2)`` (``w * (y, y log y)`` for Poisson) per output. The
-    absolute error takes the targets and their ranks instead.
+    absolute error takes the targets and their ranks instead. ``"newton"`` adds
+    ``w * (g, h)`` per output, ``y`` holding the gradients ``g`` and
+    ``hessians`` the ``h`` (same shape); the three regularisation parameters
+    are its own (see :func:`build_tree`).
     """
     n_samples, n_outputs = y.shape
+    if criterion in GRADIENT_CRITERIA:
+        rows = np.empty((n_samples, n_outputs, 2))
+        rows[:, :, 0] = y * sample_weight[:, None]
+        rows[:, :, 1] = hessians * sample_weight[:, None]
+        return CriterionSource(
+            GRADIENT_CRITERIA[criterion],
+            sample_weight,
+            n_outputs,
+            2 * n_outputs,
+            2,
+            rows=rows.reshape(n_samples, 2 * n_outputs),
+            l2=l2_regularization,
+            l1=l1_regularization,
+            min_child_weight=min_child_weight,
+        )
+    if criterion not in CLASSIFICATION_CRITERIA and criterion not in (
+        REGRESSION_CRITERIA
+    ):
+        known = sorted(
+            {*CLASSIFICATION_CRITERIA, *REGRESSION_CRITERIA, *GRADIENT_CRITERIA}
+        )
+        raise ValueError(f"Unknown criterion {criterion!r}; expected one of {known}.")
     if criterion in CLASSIFICATION_CRITERIA:
         n_classes = np.asarray(n_classes, dtype=np.intp)
         stride = int(n_classes.max())
@@ -198,6 +241,44 @@ def bin_features(X, max_bins=MAX_BINS, subsample=200_000, seed=0):
     return codes, thresholds, n_bins
 
 
+def _newton_params(criterion, y, sample_weight, hessians, l2, l1, min_child_weight):
+    # The "newton" arguments of criterion_source, checked; {} for other criteria.
+    if criterion not in GRADIENT_CRITERIA:
+        if hessians is not None:
+            raise ValueError(f"hessians are for criterion='newton', not {criterion!r}.")
+        return {}
+    if hessians is None:
+        raise ValueError("criterion='newton' needs hessians.")
+    hessians = np.asarray(hessians, dtype=np.float64)
+    if hessians.ndim == 1:
+        hessians = hessians.reshape(-1, 1)
+    if hessians.shape != y.shape:
+        raise ValueError(
+            f"hessians have shape {hessians.shape}; the gradients (y) have {y.shape}."
+        )
+    for name, value in (
+        ("l2_regularization", l2),
+        ("l1_regularization", l1),
+        ("min_child_weight", min_child_weight),
+    ):
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be finite and >= 0; got {value!r}.")
+    used = hessians[sample_weight != 0]
+    if not (np.isfinite(used).all() and np.isfinite(y[sample_weight != 0]).all()):
+        raise ValueError("Gradients and hessians must be finite.")
+    if (used < 0).any() or (l2 == 0 and (used == 0).any()):
+        raise ValueError(
+            "Hessians must be >= 0, and > 0 where sample_weight is when "
+            "l2_regularization is 0 (a node's value divides by H + l2)."
+        )
+    return {
+        "hessians": hessians,
+        "l2_regularization": float(l2),
+        "l1_regularization": float(l1),
+        "min_child_weight": float(min_child_weight),
+    }
+
+
 def build_tree(
     X,
     y,
@@ -217,6 +298,11 @@ def build_tree(
     subtract_histograms=True,
     bins=None,
     hist_exact_below=HIST_EXACT_BELOW,
+    hessians=None,
+    l2_regularization=0.0,
+    l1_regularization=0.0,
+    min_child_weight=0.0,
+    n_threads=1,
 ):
     """Grow a decision tree on validated data and return its :class:`Tree`.
 
@@ -226,12 +312,22 @@ def build_tree(
         Training data; NaN marks a missing value. A sparse matrix is read as
         CSC (see :func:`as_sorted_csc`) without densifying it.
     y : ndarray of shape (n_samples, n_outputs), float64
-        Targets; class indices for classification criteria.
+        Targets; class indices for classification criteria; the gradients of
+        the loss at the current predictions for ``"newton"``.
     sample_weight : ndarray of shape (n_samples,), float64
         Non-negative weights; samples of weight zero are left out of the tree
-        (a bootstrap is a vector of counts).
+        (a bootstrap is a vector of counts). For ``"newton"`` they multiply the
+        gradients and hessians.
     criterion : str
-        A key of ``CLASSIFICATION_CRITERIA`` or ``REGRESSION_CRITERIA``.
+        A key of ``CLASSIFICATION_CRITERIA``, ``REGRESSION_CRITERIA`` or
+        ``GRADIENT_CRITERIA``. ``"newton"`` grows a tree of gradient boosting:
+        a node's value is the Newton step ``-T(G) / (H + l2_regularization)``
+        of its weighted sums of gradients ``G`` and hessians ``H`` (per
+        output), with ``T(G) = sign(G) max(|G| - l1_regularization, 0)``; a
+        split's gain is ``S_left + S_right - S_parent``, with ``S = T(G)^2 / (H
+        + l2_regularization)`` summed over outputs (the un-halved gain of
+        XGBoost and LightGBM); the node's impurity is ``-S``. The learning rate
+        is the booster's to apply.
     splitter : {"best", "random", "hist"}, default="best"
         Split finder: exact best or random thresholds, or best thresholds on
         histograms of features binned by :func:`bin_features`.
@@ -248,7 +344,9 @@ def build_tree(
     max_leaf_nodes : int, default=None
         Grow best first with at most this many leaves.
     min_impurity_decrease : float, default=0.0
-        Least weighted impurity decrease of a split.
+        Least weighted impurity decrease of a split. For ``"newton"``, the gain
+        a split must exceed (XGBoost's ``gamma``, LightGBM's
+        ``min_gain_to_split``).
     seed : int, default=0
         Seed of the feature and threshold draws, in ``[0, 2**31 - 1)``.
     subtract_histograms : bool, default=True
@@ -261,6 +359,20 @@ def build_tree(
     hist_exact_below : int, default=HIST_EXACT_BELOW
         With ``splitter="hist"`` and dense ``X``, nodes with fewer samples are
         split by the exact best splitter (0: never).
+    hessians : ndarray of shape (n_samples, n_outputs), default=None
+        ``"newton"`` only (required): the hessians of the loss, non-negative,
+        and positive where ``sample_weight`` is when ``l2_regularization`` is
+        zero (so that no node has ``H + l2_regularization == 0``).
+    l2_regularization, l1_regularization : float, default=0.0
+        ``"newton"`` only: the L2 (lambda) and L1 (alpha) penalties of the
+        node values.
+    min_child_weight : float, default=0.0
+        ``"newton"`` only: least hessian sum of a child, in every output.
+    n_threads : int, default=1
+        With ``splitter="hist"``: OpenMP threads that fill the histograms and
+        scan the features of a node (see
+        :func:`skml.utils._openmp.effective_n_threads`). The tree is the same
+        for any value. Forests, which grow one tree per thread, keep 1.
 
     Returns
     -------
@@ -268,6 +380,8 @@ def build_tree(
         The fitted tree.
     """
     n_samples, n_features = X.shape
+    if int(n_threads) != n_threads or n_threads < 1:
+        raise ValueError(f"n_threads must be an integer >= 1; got {n_threads!r}.")
     if n_samples >= 2**32:
         raise ValueError("build_tree handles fewer than 2**32 samples.")
     y = np.asarray(y, dtype=np.float64)
@@ -275,12 +389,19 @@ def build_tree(
         y = y.reshape(-1, 1)
     sample_weight = np.ascontiguousarray(sample_weight, dtype=np.float64)
     n_outputs = y.shape[1]
-    source = criterion_source(criterion, y, sample_weight, n_classes)
+    newton = _newton_params(
+        criterion,
+        y,
+        sample_weight,
+        hessians,
+        l2_regularization,
+        l1_regularization,
+        min_child_weight,
+    )
+    source = criterion_source(criterion, y, sample_weight, n_classes, **newton)
     samples = np.flatnonzero(sample_weight != 0.0).astype(np.intp, copy=False)
-    if criterion in CLASSIFICATION_CRITERIA:
-        tree = Tree(n_features, np.asarray(n_classes, dtype=np.intp), n_outputs)
-    else:
-        tree = Tree(n_features, np.ones(n_outputs, dtype=np.intp), n_outputs)
+    # The node value is as wide as the criterion declares.
+    tree = Tree(n_features, source.n_values, n_outputs)
     max_features = n_features if max_features is None else max_features
     if splitter == "hist":
         if criterion == "absolute_error":
@@ -309,7 +430,12 @@ def build_tree(
             seed,
         )
         split_finder.set_bins(
-            codes, thresholds, n_bins, subtract_histograms, exact_below=hist_exact_below
+            codes,
+            thresholds,
+            n_bins,
+            subtract_histograms,
+            exact_below=hist_exact_below,
+            n_threads=n_threads,
         )
         if sparse:
             _set_csc(split_finder, X)

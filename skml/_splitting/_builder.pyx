@@ -3,7 +3,10 @@
 """Tree builders: depth-first (explicit stack) and best-first (max_leaf_nodes).
 
 Both ask the splitter for the statistics and the split of a node and store the
-criterion's node value; they never know which problem they solve. They tell the
+criterion's node value; they never know which problem they solve: whether a node
+is a leaf before any split is tried (``crit_is_leaf``), and whether its best
+split is made (``crit_accept_split``, on the split's gain), are the criterion's
+decisions. They tell the
 splitter what becomes of a node (split: ``node_children``, leaf: ``node_leaf``),
 so that the histogram splitter keeps a histogram exactly as long as it can be
 subtracted from, in either visiting order. The whole build runs without the GIL.
@@ -16,9 +19,10 @@ from libcpp.algorithm cimport pop_heap, push_heap
 from libcpp.vector cimport vector
 
 from skml._splitting._criterion cimport (
-    EPSILON_DBL,
     Criterion,
+    crit_accept_split,
     crit_impurity,
+    crit_is_leaf,
     crit_value,
 )
 from skml._splitting._splitter cimport SplitRecord, Splitter
@@ -96,13 +100,14 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                 first = 0
             else:
                 impurity = rec.impurity
-            is_leaf = is_leaf or impurity <= EPSILON_DBL
+            is_leaf = is_leaf or crit_is_leaf(c, &stats[0], wn, impurity)
             n_constant = rec.n_constant_features
             if not is_leaf:
                 splitter.node_split(rec.start, rec.end, &stats[0], wn, impurity,
                                     &n_constant, &split)
                 is_leaf = (split.pos >= rec.end
-                           or split.improvement + EPSILON_DBL < min_impurity_decrease)
+                           or not crit_accept_split(c, split.improvement,
+                                                    min_impurity_decrease))
             node_id = tree._add_node(rec.parent, rec.is_left, is_leaf, split.feature,
                                      split.threshold, impurity, n_node_samples, wn,
                                      split.missing_go_to_left)
@@ -143,11 +148,12 @@ cdef int _add_split_node(
                or n_node_samples < params.min_samples_split
                or n_node_samples < 2 * params.min_samples_leaf
                or wn < 2 * params.min_weight_leaf
-               or impurity <= EPSILON_DBL)
+               or crit_is_leaf(c, stats, wn, impurity))
     if not is_leaf:
         splitter.node_split(start, end, stats, wn, impurity, &n_constant, &split)
         is_leaf = (split.pos >= end
-                   or split.improvement + EPSILON_DBL < params.min_impurity_decrease)
+                   or not crit_accept_split(c, split.improvement,
+                                            params.min_impurity_decrease))
     node_id = tree._add_node(parent, is_left, is_leaf, split.feature,
                              split.threshold, impurity, n_node_samples, wn,
                              split.missing_go_to_left)

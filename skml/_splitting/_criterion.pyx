@@ -1,53 +1,103 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Authors: The skml developers
-"""Split criteria: the owner of a criterion's arrays, and test shims."""
+"""Split criteria: their codes, the owner of a criterion's arrays, test shims.
+
+The hooks themselves are inline functions of ``_criterion.pxd``.
+"""
 
 import numpy as np
 
 from skml.utils._typedefs cimport float64_t, intp_t
 
+# Criterion name -> code, the one table of codes (skml._splitting reads it).
+KINDS = {
+    "gini": GINI,
+    "entropy": ENTROPY,
+    "squared_error": SQUARED_ERROR,
+    "poisson": POISSON,
+    "absolute_error": ABSOLUTE_ERROR,
+    "newton": NEWTON,
+}
+
+# Code -> how a sample contributes to the statistics vector.
+_LAYOUTS = {
+    GINI: LAYOUT_ONEHOT,
+    ENTROPY: LAYOUT_ONEHOT,
+    SQUARED_ERROR: LAYOUT_DENSE,
+    POISSON: LAYOUT_DENSE,
+    ABSOLUTE_ERROR: LAYOUT_MEDIAN,
+    NEWTON: LAYOUT_DENSE,
+}
+
 
 cdef class CriterionSource:
-    """Holds the per-sample arrays a :c:type:`Criterion` reads.
+    """Holds the per-sample arrays and the parameters a :c:type:`Criterion`
+    reads.
 
-    ``kind`` is a criterion code; classification criteria take ``slots``
-    (n_samples, n_outputs), the statistics slot ``output * stride + class`` of each
-    sample, and ``n_classes``; the others take ``rows`` (n_samples, n_stats), each
-    sample's weighted contribution to the statistics vector; the absolute error
-    takes ``rows`` (n_samples, n_outputs), the targets, and ``ranks`` of the same
-    shape, the rank of each target among its output's (ties broken by index).
-    Arrays are validated by the Python caller.
+    ``kind`` is a code of ``KINDS`` (any other raises ValueError, so that the
+    core never sees one). Classification criteria take ``slots`` (n_samples,
+    n_outputs), the statistics slot ``output * stride + class`` of each sample,
+    and ``n_classes``; the absolute error takes ``rows`` (n_samples, n_outputs),
+    the targets, and ``ranks`` of the same shape, the rank of each target among
+    its output's (ties broken by index); the others take ``rows`` (n_samples,
+    n_stats), each sample's weighted contribution to the statistics vector
+    (NEWTON: ``w * (g, h)`` per output). ``l2``, ``l1`` and ``min_child_weight``
+    are NEWTON's parameters (see ``_criterion.pxd``); ``control`` and
+    ``n_groups`` are reserved for uplift criteria. Arrays are validated by the
+    Python caller.
+
+    ``n_values`` (n_outputs,) is the width of a node value per output, as the
+    criterion declares it: the classes of each output for classification, else
+    1. The tree's value array is sized from it.
     """
 
     def __cinit__(self, int kind, const float64_t[::1] weights, intp_t n_outputs,
                   intp_t n_stats, intp_t stride, n_classes=None, slots=None,
-                  rows=None, ranks=None):
+                  rows=None, ranks=None, *, float64_t l2=0.0, float64_t l1=0.0,
+                  float64_t min_child_weight=0.0, intp_t control=0,
+                  intp_t n_groups=0):
+        if kind not in _LAYOUTS:
+            raise ValueError(f"Unknown criterion code {kind}; expected one of "
+                             f"{sorted(_LAYOUTS)}.")
+        layout = _LAYOUTS[kind]
+        needed = {LAYOUT_ONEHOT: (("slots", slots), ("n_classes", n_classes)),
+                  LAYOUT_DENSE: (("rows", rows),),
+                  LAYOUT_MEDIAN: (("rows", rows), ("ranks", ranks))}[layout]
+        for name, array in needed:
+            if array is None:
+                raise ValueError(f"Criterion code {kind} needs `{name}`.")
         self.c.kind = kind
+        self.c.layout = layout
         self.c.n_outputs = n_outputs
         self.c.n_stats = n_stats
         self.c.stride = stride
+        self.c.l2 = l2
+        self.c.l1 = l1
+        self.c.min_child_weight = min_child_weight
+        self.c.control = control
+        self.c.n_groups = n_groups
         self.weights_mv = weights
         self.c.weights = &self.weights_mv[0] if weights.shape[0] else NULL
         self.c.n_classes = NULL
         self.c.slots = NULL
         self.c.rows = NULL
         self.c.y_ranks = NULL
-        if slots is not None:
-            self.c.layout = LAYOUT_ONEHOT
+        if layout == LAYOUT_ONEHOT:
             self.n_classes_mv = n_classes
             self.slots_mv = slots
             self.c.n_classes = &self.n_classes_mv[0]
             if self.slots_mv.shape[0]:
                 self.c.slots = &self.slots_mv[0, 0]
+            self.n_values = np.array(n_classes, dtype=np.intp)
         else:
-            self.c.layout = LAYOUT_DENSE if ranks is None else LAYOUT_MEDIAN
             self.rows_mv = rows
             if self.rows_mv.shape[0]:
                 self.c.rows = &self.rows_mv[0, 0]
-            if ranks is not None:
+            if layout == LAYOUT_MEDIAN:
                 self.ranks_mv = ranks
                 if self.ranks_mv.shape[0]:
                     self.c.y_ranks = &self.ranks_mv[0, 0]
+            self.n_values = np.ones(n_outputs, dtype=np.intp)
 
 
 def _py_node_impurity(CriterionSource source, const intp_t[::1] samples):
@@ -62,7 +112,7 @@ def _py_node_impurity(CriterionSource source, const intp_t[::1] samples):
     for i in samples:
         crit_add(c, &s[0], i)
         wn += c.weights[i]
-    value = np.zeros(c.n_outputs * (c.stride if c.layout == LAYOUT_ONEHOT else 1))
+    value = np.zeros(c.n_outputs * int(source.n_values.max()))
     cdef float64_t[::1] v = value
     crit_value(c, &s[0], wn, &v[0])
     return crit_impurity(c, &s[0], wn), wn, value

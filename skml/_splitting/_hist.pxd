@@ -1,14 +1,12 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Authors: The skml developers
 # Histogram split finder: binned features, per-bin statistics, parent-minus-
-# sibling subtraction.
+# sibling subtraction. Histograms are filled (a block of features per thread)
+# and features scanned in parallel (kernels in _hist_kernels.pxd), with results
+# that do not depend on the thread count.
 
 from skml._splitting._splitter cimport SplitRecord, Splitter
 from skml.utils._typedefs cimport float64_t, intp_t, uint8_t
-
-cdef enum:
-    MISSING_BIN = 255   # bin code of a missing value
-
 
 cdef struct HistSlot:
     float64_t* hist     # (hist_bins, width) statistics, weight, count per bin
@@ -31,13 +29,20 @@ cdef class HistSplitter(Splitter):
     cdef intp_t capacity                        # length of slots
     cdef intp_t max_slots                       # buffers the memory budget allows
     cdef intp_t clock                           # next stamp
-    cdef float64_t[::1] acc                     # running left bin totals
+    cdef int n_threads                          # threads of the fills and scans
+    cdef intp_t parallel_min_work               # less work per pass: one thread
+    cdef float64_t[::1] thread_scratch          # per thread: acc (width), right
+    cdef intp_t scratch_stride                  # its values per thread (padded)
+    cdef intp_t[::1] drawn                      # features to scan, in draw order
+    cdef float64_t[::1] drawn_proxy             # best proxy of each drawn feature
+    cdef uint8_t[::1] drawn_split_buf           # storage of drawn_split
+    cdef SplitRecord* drawn_split               # best split of each drawn feature
 
     cdef void _free_pool(self) noexcept
     cdef intp_t _find(self, intp_t start, intp_t end) noexcept nogil
     cdef intp_t _acquire(self, intp_t exclude) noexcept nogil
     cdef void _keep(self, intp_t slot, intp_t start, intp_t end) noexcept nogil
     cdef void _fill(self, intp_t start, intp_t end, float64_t* hist) noexcept nogil
-    cdef void _scan(self, intp_t feature, const float64_t* hist,
-                    const float64_t* parent, float64_t wn, intp_t n,
-                    float64_t* best_proxy, SplitRecord* best) noexcept nogil
+    cdef void _scan_drawn(self, intp_t n_drawn, const float64_t* hist,
+                          const float64_t* parent, float64_t wn, intp_t n,
+                          SplitRecord* best) noexcept nogil

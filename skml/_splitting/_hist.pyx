@@ -25,20 +25,36 @@ or the best-first frontier (``max_leaf_nodes``), plus one. It is also bounded by
 a memory budget: when a new buffer would exceed it, the histogram kept longest
 is evicted (in best-first growth, that of a node the builder has passed over
 most often) and its node is filled from its samples later.
+
+Threads (``n_threads`` of :meth:`HistSplitter.set_bins`): a fill gives each
+thread a block of consecutive features, whose histograms it builds over all the
+node's samples (bin codes are read by sample, a row being one cache line: a
+node's samples are scattered over the rows, so reading by feature would touch
+a line per feature and sample instead). A node's features are drawn
+sequentially (the generator and the constant-feature bookkeeping are those of
+the exact splitter), then the drawn features are scanned in parallel, each on
+its thread's scratch, and the best split is the first in draw order of those of
+largest proxy, as the sequential "first strictly better wins". A bin's sums are
+accumulated over the node's samples in the same order whatever the thread
+count, so the tree is bitwise the same for any ``n_threads``.
 """
 
 import numpy as np
 
+from cython.parallel cimport prange, threadid
 from libc.math cimport INFINITY
 from libc.stdlib cimport free, malloc, realloc
-from libc.string cimport memset
 
 from skml._splitting._criterion cimport (
     Criterion,
-    crit_add,
     crit_children_impurity,
-    crit_improvement,
-    crit_proxy,
+    crit_gain,
+)
+from skml._splitting._hist_kernels cimport (
+    MISSING_BIN,
+    ScanNode,
+    fill_features,
+    scan_feature,
 )
 from skml._splitting._splitter cimport rand_int
 from skml.utils._typedefs cimport float64_t, intp_t, uint8_t
@@ -48,6 +64,14 @@ from skml.utils._typedefs cimport float64_t, intp_t, uint8_t
 # 256 of them (40 MiB) without eviction; wider histograms (many features or
 # classes) evict instead of growing past 64 MiB.
 MAX_POOL_BYTES = 64 * 2**20
+
+# A pass (fill, scan, subtraction) runs on several threads only when it has at
+# least this many elementary steps (bin updates of a fill, a scanned bin
+# counting for eight; subtracted values): starting a parallel region costs
+# microseconds, far more than a small node's pass, and a thread that the OS has
+# descheduled stalls the others at the region's end. Which passes run in
+# parallel does not change the tree.
+PARALLEL_MIN_WORK = 1 << 15
 
 
 cdef class HistSplitter(Splitter):
@@ -62,13 +86,18 @@ cdef class HistSplitter(Splitter):
     def set_bins(self, const uint8_t[:, ::1] codes,
                  const float64_t[:, ::1] bin_thresholds,
                  const intp_t[::1] n_bins, bint subtract,
-                 Py_ssize_t max_pool_bytes=MAX_POOL_BYTES, intp_t exact_below=0):
+                 Py_ssize_t max_pool_bytes=MAX_POOL_BYTES, intp_t exact_below=0,
+                 int n_threads=1, parallel_min_work=None):
         """Bin codes (255 = missing), bin upper edges and bin counts.
 
         With ``subtract``, histograms are kept for subtraction within
-        ``max_pool_bytes`` (at least two histograms are allowed).
+        ``max_pool_bytes`` (at least two histograms are allowed). Fills and
+        scans run on ``n_threads`` threads (the tree does not depend on it),
+        those of less than ``parallel_min_work`` steps on one (default:
+        ``PARALLEL_MIN_WORK``, read at the call).
         """
         cdef intp_t f, total = 0, size
+        cdef intp_t n_stats = self.crit.n_stats, n
         self.codes = codes
         self.bin_thresholds = bin_thresholds
         self.n_bins = n_bins
@@ -81,7 +110,21 @@ cdef class HistSplitter(Splitter):
         self.width = self.crit.n_stats + 2
         self.subtract = subtract
         self.exact_below = exact_below
-        self.acc = np.zeros(self.width)
+        # Per-thread scratch is allocated here, not in a parallel block of
+        # node_split: node_split is noexcept inside the builder's nogil loop and
+        # could not report a failed allocation, and the scratch is small (a few
+        # cache lines per thread). Each thread's slice is padded to whole cache
+        # lines plus one, so that no two threads write to the same line.
+        self.n_threads = max(n_threads, 1)
+        self.parallel_min_work = (PARALLEL_MIN_WORK if parallel_min_work is None
+                                  else parallel_min_work)
+        self.scratch_stride = ((self.width + n_stats + 7) // 8 + 1) * 8
+        self.thread_scratch = np.zeros(self.n_threads * self.scratch_stride)
+        n = max(self.n_features, 1)
+        self.drawn = np.empty(n, dtype=np.intp)
+        self.drawn_proxy = np.empty(n)
+        self.drawn_split_buf = np.empty(n * sizeof(SplitRecord), dtype=np.uint8)
+        self.drawn_split = <SplitRecord*> &self.drawn_split_buf[0]
         size = self.hist_bins * self.width * sizeof(float64_t)
         # Subtraction needs two buffers: the parent's and the smaller child's.
         self.max_slots = max(2, max_pool_bytes // max(size, 1)) if subtract else 1
@@ -196,8 +239,12 @@ cdef class HistSplitter(Splitter):
         hist = self.slots[parent].hist
         small = self.slots[other].hist
         self._fill(small_start, small_end, small)
-        for i in range(size):
-            hist[i] -= small[i]
+        if self.n_threads == 1 or size < self.parallel_min_work:
+            for i in range(size):
+                hist[i] -= small[i]
+        else:
+            for i in prange(size, schedule="static", num_threads=self.n_threads):
+                hist[i] -= small[i]
         if small_start == start:
             self._keep(parent, pos, end)
         else:
@@ -211,78 +258,72 @@ cdef class HistSplitter(Splitter):
             self.slots[slot].start = -1
 
     cdef void _fill(self, intp_t start, intp_t end, float64_t* hist) noexcept nogil:
-        # Histogram of samples[start:end].
-        cdef const Criterion* c = self.crit
-        cdef intp_t p, i, f, n_features = self.n_features, width = self.width
-        cdef intp_t n_stats = c.n_stats
-        cdef const uint8_t* row
-        cdef float64_t* h
-        cdef float64_t w
-        memset(hist, 0, self.hist_bins * width * sizeof(float64_t))
-        for p in range(start, end):
-            i = self.samples[p]
-            row = &self.codes[i, 0]
-            w = c.weights[i]
-            for f in range(n_features):
-                if row[f] == MISSING_BIN:
-                    h = hist + (self.offsets[f] + self.n_bins[f]) * width
-                else:
-                    h = hist + (self.offsets[f] + row[f]) * width
-                crit_add(c, h, i)
-                h[n_stats] += w
-                h[n_stats + 1] += 1.0
+        # Histogram of samples[start:end], a block of features per thread.
+        cdef intp_t t, n_features = self.n_features
+        cdef intp_t n_blocks = min(self.n_threads, n_features)
+        cdef const uint8_t* codes = &self.codes[0, 0] if self.codes.shape[0] else NULL
+        cdef const intp_t* samples = &self.samples[start]
+        cdef const intp_t* offsets = &self.offsets[0]
+        cdef const intp_t* n_bins = &self.n_bins[0]
+        if n_blocks <= 1 or (end - start) * n_features < self.parallel_min_work:
+            # Without entering a parallel region: its cost is per node.
+            fill_features(self.crit, codes, n_features, samples, end - start,
+                          offsets, n_bins, 0, n_features, self.width, hist)
+            return
+        for t in prange(n_blocks, schedule="static", num_threads=self.n_threads):
+            fill_features(self.crit, codes, n_features, samples, end - start,
+                          offsets, n_bins, t * n_features // n_blocks,
+                          (t + 1) * n_features // n_blocks, self.width, hist)
 
-    cdef void _scan(self, intp_t feature, const float64_t* hist,
-                    const float64_t* parent, float64_t wn, intp_t n,
-                    float64_t* best_proxy, SplitRecord* best) noexcept nogil:
-        # Best bin threshold of one feature; hist points at its first bin.
-        cdef const Criterion* c = self.crit
-        cdef intp_t width = self.width, n_stats = c.n_stats, k, b
-        cdef intp_t n_bins = self.n_bins[feature], last
-        cdef const float64_t* missing = hist + n_bins * width
-        cdef intp_t n_missing = <intp_t> missing[n_stats + 1]
-        cdef float64_t* acc = &self.acc[0]
-        cdef float64_t* right = &self.right[0]
-        cdef float64_t proxy, wl
-        cdef intp_t n_left
-        cdef bint sweep
-        last = n_bins - 1  # last non-empty non-missing bin
-        while last >= 0 and hist[last * width + n_stats + 1] == 0:
-            last -= 1
-        for sweep in range(2 if n_missing else 1):
-            memset(acc, 0, width * sizeof(float64_t))
-            if sweep:
-                for k in range(width):
-                    acc[k] = missing[k]
-            for b in range(last + 1):
-                if hist[b * width + n_stats + 1] == 0:
-                    continue
-                for k in range(width):
-                    acc[k] += hist[b * width + k]
-                if b == last and (sweep or n_missing == 0):
-                    break  # nothing on the right
-                n_left = <intp_t> acc[n_stats + 1]
-                if n_left < self.min_samples_leaf:
-                    continue
-                if n - n_left < self.min_samples_leaf:
-                    break
-                wl = acc[n_stats]
-                if wl < self.min_weight_leaf or wn - wl < self.min_weight_leaf:
-                    continue
-                proxy = crit_proxy(c, parent, acc, right, wn, wl)
-                if proxy > best_proxy[0]:
-                    best_proxy[0] = proxy
-                    best.feature = feature
-                    best.pos = n_left
-                    if b == last:
-                        best.threshold = INFINITY
-                    else:
-                        best.threshold = self.bin_thresholds[feature, b]
-                    best.n_missing = b  # the bin, until the partition
-                    if n_missing == 0:
-                        best.missing_go_to_left = n_left > n - n_left
-                    else:
-                        best.missing_go_to_left = sweep
+    cdef void _scan_drawn(self, intp_t n_drawn, const float64_t* hist,
+                          const float64_t* parent, float64_t wn, intp_t n,
+                          SplitRecord* best) noexcept nogil:
+        # Scan the drawn features (self.drawn[:n_drawn]) of the node in
+        # parallel, then keep the first in draw order of largest proxy.
+        cdef ScanNode node
+        cdef intp_t j, f, t, stride = self.scratch_stride, width = self.width
+        cdef intp_t n_edges = self.bin_thresholds.shape[1]
+        cdef int n_threads = self.n_threads
+        cdef const intp_t* drawn = &self.drawn[0]
+        cdef float64_t* proxy = &self.drawn_proxy[0]
+        cdef SplitRecord* split = self.drawn_split
+        cdef float64_t* scratch = &self.thread_scratch[0]
+        cdef const intp_t* offsets = &self.offsets[0]
+        cdef const intp_t* n_bins = &self.n_bins[0]
+        cdef const float64_t* edges = &self.bin_thresholds[0, 0]
+        cdef float64_t best_proxy = -INFINITY
+        node.crit = self.crit
+        node.parent = parent
+        node.wn = wn
+        node.n = n
+        node.width = width
+        node.min_samples_leaf = self.min_samples_leaf
+        node.min_weight_leaf = self.min_weight_leaf
+        # A scanned bin costs some eight bin updates of a fill (a proxy).
+        if (n_threads == 1 or n_drawn <= 1 or 8 * n_drawn * self.hist_bins
+                < self.parallel_min_work * self.n_features):
+            for j in range(n_drawn):
+                f = drawn[j]
+                proxy[j] = scan_feature(&node, f, n_bins[f],
+                                        hist + offsets[f] * width,
+                                        edges + f * n_edges, scratch,
+                                        scratch + width, &split[j])
+        else:
+            for j in prange(n_drawn, schedule="static", num_threads=n_threads):
+                t = threadid()
+                f = drawn[j]
+                proxy[j] = scan_feature(&node, f, n_bins[f],
+                                        hist + offsets[f] * width,
+                                        edges + f * n_edges, scratch + t * stride,
+                                        scratch + t * stride + width, &split[j])
+        for j in range(n_drawn):
+            if proxy[j] > best_proxy:
+                best_proxy = proxy[j]
+                best.feature = split[j].feature
+                best.pos = split[j].pos
+                best.threshold = split[j].threshold
+                best.n_missing = split[j].n_missing
+                best.missing_go_to_left = split[j].missing_go_to_left
 
     cdef void node_split(self, intp_t start, intp_t end,
                          const float64_t* parent, float64_t wn,
@@ -294,10 +335,10 @@ cdef class HistSplitter(Splitter):
         cdef intp_t n_found_constants = 0, n_drawn_constants = 0
         cdef intp_t n_total_constants = n_known_constants
         cdef intp_t n_visited = 0, f_i = self.n_features, f_j, feature
-        cdef intp_t n = end - start
+        cdef intp_t n = end - start, n_drawn = 0
         cdef intp_t slot, b, n_nonempty, p, q, tmp, width = self.width
         cdef intp_t n_stats = c.n_stats
-        cdef float64_t best_proxy = -INFINITY, wl
+        cdef float64_t wl
         cdef float64_t* hist
         cdef float64_t* h
         cdef bint constant, left
@@ -351,7 +392,9 @@ cdef class HistSplitter(Splitter):
                 continue
             f_i -= 1
             features[f_i], features[f_j] = features[f_j], features[f_i]
-            self._scan(feature, h, parent, wn, n, &best_proxy, &best)
+            self.drawn[n_drawn] = feature
+            n_drawn += 1
+        self._scan_drawn(n_drawn, hist, parent, wn, n, &best)
 
         if best.pos < end:
             # Partition on the bin codes; best.n_missing holds the bin.
@@ -378,9 +421,10 @@ cdef class HistSplitter(Splitter):
             self.node_stats(start, best.pos, &self.left[0], &wl)
             crit_children_impurity(c, parent, &self.left[0], &self.right[0], wn,
                                    wl, &best.impurity_left, &best.impurity_right)
-            best.improvement = crit_improvement(
-                c, wn, wl, self.weighted_n_samples, impurity,
-                best.impurity_left, best.impurity_right)
+            best.improvement = crit_gain(
+                c, parent, &self.left[0], &self.right[0], wn, wl,
+                self.weighted_n_samples, impurity, best.impurity_left,
+                best.impurity_right)
         if self.subtract and best.pos < end:
             # The builder may split the node later (node_children).
             self._keep(slot, start, end)

@@ -39,7 +39,7 @@ cdef struct SplitRecord:
     intp_t feature              # feature split on
     intp_t pos                  # samples[start:pos] go left; pos == end: no split
     float64_t threshold         # go left when X[:, feature] <= threshold
-    float64_t improvement       # weighted impurity decrease of the split
+    float64_t improvement       # gain of the split (crit_gain)
     float64_t impurity_left     # impurity of the left child
     float64_t impurity_right    # impurity of the right child
     uint8_t missing_go_to_left  # whether NaN goes left

@@ -7,7 +7,9 @@ scikit-learn, with the same xorshift generator, and features found constant in
 a node are not drawn again below it; so, with the same seed, the same features
 are visited in the same order as scikit-learn's splitters. The best splitter
 sorts the node by each drawn feature and sweeps the sorted samples, adding each
-one's contribution to the left statistics (the right ones are parent - left).
+one's contribution to the left statistics (the right ones are parent - left),
+and ranks the admissible candidates (``crit_admissible``) by the criterion's
+``crit_proxy``; the chosen split's gain is ``crit_gain``.
 With missing values it sweeps twice: missing values on the right, then on the
 left. The random splitter draws one threshold per feature.
 
@@ -26,9 +28,10 @@ from skml._splitting._criterion cimport (
     Criterion,
     CriterionSource,
     crit_add,
+    crit_admissible,
     crit_sub,
     crit_children_impurity,
-    crit_improvement,
+    crit_gain,
     crit_proxy,
 )
 from skml._splitting._median cimport (
@@ -303,6 +306,7 @@ cdef class Splitter:
         cdef bint constant
         cdef SplitRecord best
         cdef float64_t* left = &self.left[0]
+        cdef float64_t* right = &self.right[0]
         cdef float64_t loss_left, loss_right
         _init_split(&best, end)
         if self.median and (self.ranked_start != start or self.ranked_end != end):
@@ -369,14 +373,16 @@ cdef class Splitter:
                                       &loss_right, &wl)
                 best.impurity_left = loss_left / (wl * c.n_outputs)
                 best.impurity_right = loss_right / ((wn - wl) * c.n_outputs)
+                left = NULL  # no additive statistics
+                right = NULL
             else:
                 memset(left, 0, c.n_stats * sizeof(float64_t))
                 wl = 0.0
                 self._move_left(start, end, start, best.pos, parent, wn, &wl)
-                crit_children_impurity(c, parent, left, &self.right[0], wn, wl,
+                crit_children_impurity(c, parent, left, right, wn, wl,
                                        &best.impurity_left, &best.impurity_right)
-            best.improvement = crit_improvement(
-                c, wn, wl, self.weighted_n_samples, impurity,
+            best.improvement = crit_gain(
+                c, parent, left, right, wn, wl, self.weighted_n_samples, impurity,
                 best.impurity_left, best.impurity_right)
 
         # Known constants keep their order for siblings and children; append
@@ -478,6 +484,8 @@ cdef class Splitter:
                     pos = p
                 if wl < mwl or wn - wl < mwl:
                     continue
+                if not crit_admissible(c, parent, left, wn, wl):
+                    continue
                 if median:
                     proxy = -(self.prefix_loss[p - start] + self.suffix_loss[p - start])
                 else:
@@ -526,6 +534,8 @@ cdef class Splitter:
             self._move_left(start, end, start, start + n_left, parent, wn, &wl)
             proxy = crit_proxy(c, parent, &self.left[0], &self.right[0], wn, wl)
         if wl < self.min_weight_leaf or wn - wl < self.min_weight_leaf:
+            return
+        if not crit_admissible(c, parent, &self.left[0], wn, wl):
             return
         if proxy > best_proxy[0]:
             best_proxy[0] = proxy

@@ -1,0 +1,154 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+# Inline kernels of the histogram splitter: fill the histograms of a block of
+# features, scan one feature's bins. Each touches only its own features' bins
+# and the scratch it is given, so the splitter runs them for different features
+# on different threads (_hist.pyx).
+#
+# A histogram bin holds ``width = n_stats + 2`` values: the criterion's
+# statistics, then the weight and the count of the node's samples in the bin.
+# Whatever the thread count, a bin's sums are accumulated over the node's
+# samples in the order of ``samples``, so results do not depend on it.
+
+from libc.math cimport INFINITY
+from libc.string cimport memset
+
+from skml._splitting._criterion cimport (
+    LAYOUT_DENSE,
+    LAYOUT_ONEHOT,
+    Criterion,
+    crit_admissible,
+    crit_proxy,
+)
+from skml._splitting._splitter cimport SplitRecord
+from skml.utils._typedefs cimport float64_t, intp_t, uint8_t
+
+cdef enum:
+    MISSING_BIN = 255   # bin code of a missing value
+
+
+cdef inline void fill_features(
+    const Criterion* c, const uint8_t* codes, intp_t n_features,
+    const intp_t* samples, intp_t n, const intp_t* offsets, const intp_t* n_bins,
+    intp_t f0, intp_t f1, intp_t width, float64_t* hist,
+) noexcept nogil:
+    # Histograms of features f0..f1-1 (their bins of ``hist``) over the node's
+    # n samples; ``codes`` is the C-ordered (n_rows, n_features) matrix of bin
+    # codes. Sample-major: a sample's codes are one cache line, read once per
+    # thread, and the layout branch is outside the loops. A bin adds what
+    # crit_add would, then the weight and the count.
+    cdef intp_t p, i, f, k, o, n_stats = c.n_stats, n_outputs = c.n_outputs
+    cdef const uint8_t* row
+    cdef const float64_t* contribution
+    cdef float64_t* h
+    cdef float64_t w
+    cdef const intp_t* slot
+    if f0 >= f1:
+        return
+    memset(hist + offsets[f0] * width, 0,
+           (offsets[f1 - 1] + n_bins[f1 - 1] + 1 - offsets[f0]) * width
+           * sizeof(float64_t))
+    if c.layout == LAYOUT_ONEHOT:
+        for p in range(n):
+            i = samples[p]
+            row = codes + i * n_features
+            w = c.weights[i]
+            slot = c.slots + i * n_outputs
+            for f in range(f0, f1):
+                if row[f] == MISSING_BIN:
+                    h = hist + (offsets[f] + n_bins[f]) * width
+                else:
+                    h = hist + (offsets[f] + row[f]) * width
+                for o in range(n_outputs):
+                    h[slot[o]] += w
+                h[n_stats] += w
+                h[n_stats + 1] += 1.0
+    elif c.layout == LAYOUT_DENSE:
+        for p in range(n):
+            i = samples[p]
+            row = codes + i * n_features
+            w = c.weights[i]
+            contribution = c.rows + i * n_stats
+            for f in range(f0, f1):
+                if row[f] == MISSING_BIN:
+                    h = hist + (offsets[f] + n_bins[f]) * width
+                else:
+                    h = hist + (offsets[f] + row[f]) * width
+                for k in range(n_stats):
+                    h[k] += contribution[k]
+                h[n_stats] += w
+                h[n_stats + 1] += 1.0
+    # LAYOUT_MEDIAN: the absolute error has no histograms.
+
+
+cdef struct ScanNode:
+    # What a feature's scan needs to know of the node (shared, read-only).
+    const Criterion* crit       # the criterion
+    const float64_t* parent     # the node's statistics
+    float64_t wn                # its weight
+    intp_t n                    # its number of samples
+    intp_t width                # values per histogram bin
+    intp_t min_samples_leaf     # fewest samples in a child
+    float64_t min_weight_leaf   # least weight in a child
+
+
+cdef inline float64_t scan_feature(
+    const ScanNode* node, intp_t feature, intp_t n_bins, const float64_t* hist,
+    const float64_t* thresholds, float64_t* acc, float64_t* right,
+    SplitRecord* out,
+) noexcept nogil:
+    # Best bin threshold of one feature (``hist``: its bins; ``thresholds``: its
+    # bin upper edges): the first candidate of largest proxy, written to
+    # ``out`` (whose pos is the left count and n_missing the bin), and that
+    # proxy (-inf if none). ``acc`` (width) and ``right`` (n_stats) are the
+    # calling thread's scratch. Missing values go right, then left.
+    cdef const Criterion* c = node.crit
+    cdef intp_t width = node.width, n_stats = c.n_stats, n = node.n
+    cdef intp_t k, b, last, n_left
+    cdef const float64_t* missing = hist + n_bins * width
+    cdef intp_t n_missing = <intp_t> missing[n_stats + 1]
+    cdef float64_t proxy, wl, wn = node.wn, best_proxy = -INFINITY
+    cdef bint sweep
+    cdef SplitRecord best
+    best.feature = feature
+    best.pos = 0
+    best.threshold = 0.0
+    best.n_missing = 0
+    best.missing_go_to_left = 0
+    last = n_bins - 1  # last non-empty non-missing bin
+    while last >= 0 and hist[last * width + n_stats + 1] == 0:
+        last -= 1
+    for sweep in range(2 if n_missing else 1):
+        memset(acc, 0, width * sizeof(float64_t))
+        if sweep:
+            for k in range(width):
+                acc[k] = missing[k]
+        for b in range(last + 1):
+            if hist[b * width + n_stats + 1] == 0:
+                continue
+            for k in range(width):
+                acc[k] += hist[b * width + k]
+            if b == last and (sweep or n_missing == 0):
+                break  # nothing on the right
+            n_left = <intp_t> acc[n_stats + 1]
+            if n_left < node.min_samples_leaf:
+                continue
+            if n - n_left < node.min_samples_leaf:
+                break
+            wl = acc[n_stats]
+            if wl < node.min_weight_leaf or wn - wl < node.min_weight_leaf:
+                continue
+            if not crit_admissible(c, node.parent, acc, wn, wl):
+                continue
+            proxy = crit_proxy(c, node.parent, acc, right, wn, wl)
+            if proxy > best_proxy:
+                best_proxy = proxy
+                best.pos = n_left
+                best.threshold = INFINITY if b == last else thresholds[b]
+                best.n_missing = b  # the bin, until the partition
+                if n_missing == 0:
+                    best.missing_go_to_left = n_left > n - n_left
+                else:
+                    best.missing_go_to_left = sweep
+    out[0] = best
+    return best_proxy
