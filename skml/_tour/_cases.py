@@ -8,11 +8,13 @@ the tour reports as a failure (unless what is missing is an optional extra).
 """
 
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.datasets import load_digits, load_iris, load_wine, make_classification
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import StratifiedKFold, cross_validate
 
 
@@ -82,7 +84,11 @@ def estimator_case(family, name, dataset, make_skml, make_sklearn, scoring=None)
         cv = StratifiedKFold(n_splits=3 if quick else 5, shuffle=True, random_state=0)
         scores, times = [], []
         for make in (make_skml, make_sklearn):
-            cv_result = cross_validate(make(), X, y, cv=cv, scoring=scoring)
+            # The tour caps iterations on purpose: both libraries' convergence
+            # warnings would only drown the progress lines.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                cv_result = cross_validate(make(), X, y, cv=cv, scoring=scoring)
             scores.append(float(np.mean(cv_result["test_score"])))
             # The median: the first fold also pays one-off costs (lazy imports,
             # thread-pool start-up) that say nothing about the algorithm.
