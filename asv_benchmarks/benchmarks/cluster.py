@@ -22,7 +22,7 @@ from sklearn.datasets import make_classification
 import skml.cluster
 
 from . import datasets
-from .common import LIBRARIES, Estimator, Predictor, size
+from .common import LIBRARIES, Benchmark, Estimator, Predictor, size
 
 N_CLUSTERS = 8
 
@@ -73,6 +73,27 @@ class KMeansBench(Predictor, Estimator):
 
     def track_n_iter(self, *params):
         return int(self.fitted.n_iter_)
+
+
+class KMeansDefaultSeedsBench(Benchmark):
+    """The default ``KMeans(n_clusters=8)`` fitted with random_state 0..4.
+
+    One seed's time is mostly its number of Lloyd iterations, which a different
+    (equally valid) k-means++ draw changes by 20% either way; the sum over five
+    seeds measures the seeding and the iterations, not one draw's luck.
+    """
+
+    params = (LIBRARIES,)
+    param_names = ["library"]
+
+    def setup(self, library):
+        self.X, _ = _data(size(200_000, 10_000))
+
+    def time_fit(self, library):
+        for seed in range(5):
+            _module(library).KMeans(n_clusters=N_CLUSTERS, random_state=seed).fit(
+                self.X
+            )
 
 
 class MiniBatchKMeansBench(Predictor, Estimator):
