@@ -67,7 +67,30 @@ def _folds(treated, cv, random_state, label):
 
 
 class _CrossFitLearner(UpliftMixin, BaseEstimator):
-    # Parameter checks and the out-of-fold nuisance predictions of R and DR.
+    # The parameters, their checks and the out-of-fold nuisance predictions of
+    # R and DR.
+
+    _parameter_constraints = dict(_CROSS_FIT_CONSTRAINTS)
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        effect_estimator=None,
+        propensity_estimator=None,
+        cv=5,
+        propensity_clip=0.01,
+        random_state=None,
+        control=0,
+    ):
+        self.estimator = estimator
+        self.effect_estimator = effect_estimator
+        self.propensity_estimator = propensity_estimator
+        self.cv = cv
+        self.propensity_clip = propensity_clip
+        self.random_state = random_state
+        self.control = control
+
 
     def _resolve(self, y, sample_weight, learner):
         estimator = _required(self.estimator, learner)
@@ -390,27 +413,6 @@ class RLearner(_CrossFitLearner):
     array([1.1, 2. ])
     """
 
-    _parameter_constraints = dict(_CROSS_FIT_CONSTRAINTS)
-
-    def __init__(
-        self,
-        estimator=None,
-        *,
-        effect_estimator=None,
-        propensity_estimator=None,
-        cv=5,
-        propensity_clip=0.01,
-        random_state=None,
-        control=0,
-    ):
-        self.estimator = estimator
-        self.effect_estimator = effect_estimator
-        self.propensity_estimator = propensity_estimator
-        self.cv = cv
-        self.propensity_clip = propensity_clip
-        self.random_state = random_state
-        self.control = control
-
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, *, treatment=None, propensity=None, sample_weight=None):
         """Cross-fit the nuisance models, then fit the effect models.
@@ -539,27 +541,6 @@ class DRLearner(_CrossFitLearner):
     >>> model.predict([[0.0, 0.0], [0.0, 1.0]]).round(1)  # the true effects: 1, 2
     array([1.1, 2. ])
     """
-
-    _parameter_constraints = dict(_CROSS_FIT_CONSTRAINTS)
-
-    def __init__(
-        self,
-        estimator=None,
-        *,
-        effect_estimator=None,
-        propensity_estimator=None,
-        cv=5,
-        propensity_clip=0.01,
-        random_state=None,
-        control=0,
-    ):
-        self.estimator = estimator
-        self.effect_estimator = effect_estimator
-        self.propensity_estimator = propensity_estimator
-        self.cv = cv
-        self.propensity_clip = propensity_clip
-        self.random_state = random_state
-        self.control = control
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, *, treatment=None, propensity=None, sample_weight=None):
