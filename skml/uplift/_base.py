@@ -257,6 +257,14 @@ def propensity_model(propensity_estimator):
     return propensity_estimator
 
 
+def predict_each(models, X):
+    """One column of predicted effects per model (one per treatment group),
+    squeezed to a vector for one group."""
+    return squeeze_effects(
+        np.column_stack([np.asarray(m.predict(X), dtype=np.float64) for m in models])
+    )
+
+
 def squeeze_effects(effects):
     """(n, 1) effects of one treatment group as (n,), as every learner returns."""
     return effects[:, 0] if effects.shape[1] == 1 else effects

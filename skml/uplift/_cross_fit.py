@@ -23,6 +23,7 @@ from skml.uplift._base import (
     check_outcome,
     check_sample_weight_support,
     fit_clone,
+    predict_each,
     predict_outcome,
     propensity_model,
     regressor_for_effects,
@@ -128,11 +129,7 @@ class _CrossFitLearner(UpliftMixin, BaseEstimator):
             One column per treatment group (a vector for one group).
         """
         X = self._validate_predict(X)
-        return squeeze_effects(
-            np.column_stack(
-                [np.asarray(m.predict(X), float) for m in self.effect_estimators_]
-            )
-        )
+        return predict_each(self.effect_estimators_, X)
 
 
 class XLearner(UpliftMixin, BaseEstimator):

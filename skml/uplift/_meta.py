@@ -19,6 +19,7 @@ from skml.uplift._base import (
     check_sample_weight_support,
     fit_clone,
     hstack,
+    predict_each,
     predict_outcome,
     squeeze_effects,
 )
@@ -571,6 +572,4 @@ class TransformedOutcome(UpliftMixin, BaseEstimator):
             One column per treatment group (a vector for one group).
         """
         X = self._validate_predict(X)
-        return squeeze_effects(
-            np.column_stack([np.asarray(m.predict(X), float) for m in self.estimators_])
-        )
+        return predict_each(self.estimators_, X)
