@@ -31,6 +31,7 @@ __all__ = [
     "GRADIENT_CRITERIA",
     "REGRESSION_CRITERIA",
     "Tree",
+    "UPLIFT_CRITERIA",
     "as_sorted_csc",
     "bin_features",
     "build_tree",
@@ -54,6 +55,19 @@ REGRESSION_CRITERIA = {
 }
 # Criteria of gradient boosting: y holds gradients, with hessians beside them.
 GRADIENT_CRITERIA = {"newton": KINDS["newton"]}
+# Uplift criteria: y holds outcomes, ``treatment`` the group of each sample
+# (0 = control); binary outcomes for all but "uplift_reg".
+UPLIFT_CRITERIA = {
+    name: KINDS[name]
+    for name in (
+        "uplift_kl",
+        "uplift_ed",
+        "uplift_chi",
+        "uplift_cts",
+        "uplift_ddp",
+        "uplift_reg",
+    )
+}
 SPLITTERS = {"best": 0, "random": 1, "hist": 0}
 # The histogram splitter splits nodes with fewer samples on exact values: there
 # a bin can hold several of the node's distinct values (bins are global), which
@@ -76,6 +90,11 @@ def criterion_source(
     l2_regularization=0.0,
     l1_regularization=0.0,
     min_child_weight=0.0,
+    treatment=None,
+    n_groups=0,
+    n_reg=0.0,
+    min_samples_treatment=0.0,
+    normalization=False,
 ):
     """Build the per-sample contributions of ``criterion`` for ``y``.
 
@@ -85,9 +104,32 @@ def criterion_source(
     absolute error takes the targets and their ranks instead. ``"newton"`` adds
     ``w * (g, h)`` per output, ``y`` holding the gradients ``g`` and
     ``hessians`` the ``h`` (same shape); the three regularisation parameters
-    are its own (see :func:`build_tree`).
+    are its own (see :func:`build_tree`). Uplift criteria add ``w * (1, y)``
+    (``w * (1, y, y^2)`` for ``"uplift_reg"``) at the slots of the sample's
+    group ``treatment`` (0 = control, of ``n_groups``).
     """
     n_samples, n_outputs = y.shape
+    if criterion in UPLIFT_CRITERIA:
+        stride = 3 if criterion == "uplift_reg" else 2
+        rows = np.zeros((n_samples, n_groups, stride))
+        index = np.arange(n_samples)
+        rows[index, treatment, 0] = sample_weight
+        rows[index, treatment, 1] = sample_weight * y[:, 0]
+        if stride == 3:
+            rows[index, treatment, 2] = sample_weight * y[:, 0] ** 2
+        return CriterionSource(
+            UPLIFT_CRITERIA[criterion],
+            sample_weight,
+            1,
+            n_groups * stride,
+            stride,
+            rows=rows.reshape(n_samples, n_groups * stride),
+            control=0,
+            n_groups=n_groups,
+            n_reg=n_reg,
+            min_samples_treatment=min_samples_treatment,
+            normalization=normalization,
+        )
     if criterion in GRADIENT_CRITERIA:
         rows = np.empty((n_samples, n_outputs, 2))
         rows[:, :, 0] = y * sample_weight[:, None]
@@ -107,7 +149,12 @@ def criterion_source(
         REGRESSION_CRITERIA
     ):
         known = sorted(
-            {*CLASSIFICATION_CRITERIA, *REGRESSION_CRITERIA, *GRADIENT_CRITERIA}
+            {
+                *CLASSIFICATION_CRITERIA,
+                *REGRESSION_CRITERIA,
+                *GRADIENT_CRITERIA,
+                *UPLIFT_CRITERIA,
+            }
         )
         raise ValueError(f"Unknown criterion {criterion!r}; expected one of {known}.")
     if criterion in CLASSIFICATION_CRITERIA:
@@ -279,6 +326,41 @@ def _newton_params(criterion, y, sample_weight, hessians, l2, l1, min_child_weig
     }
 
 
+def _uplift_params(
+    criterion, y, treatment, n_reg, min_samples_treatment, normalization
+):
+    # The uplift arguments of criterion_source, checked; {} for other criteria.
+    if criterion not in UPLIFT_CRITERIA:
+        if treatment is not None:
+            raise ValueError(f"treatment is for uplift criteria, not {criterion!r}.")
+        return {}
+    if treatment is None:
+        raise ValueError(f"criterion={criterion!r} needs treatment.")
+    treatment = np.asarray(treatment, dtype=np.intp)
+    if treatment.shape != (y.shape[0],) or y.shape[1] != 1:
+        raise ValueError("Uplift criteria need one outcome and a group per sample.")
+    if treatment.min() < 0:
+        raise ValueError("treatment codes must be >= 0 (0 = control).")
+    n_groups = int(treatment.max()) + 1
+    if n_groups < 2:
+        raise ValueError("Uplift criteria need a control and a treatment group.")
+    for name, value in (
+        ("n_reg", n_reg),
+        ("min_samples_treatment", min_samples_treatment),
+    ):
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be finite and >= 0; got {value!r}.")
+    if criterion != "uplift_reg" and not np.isin(y, (0.0, 1.0)).all():
+        raise ValueError(f"criterion={criterion!r} needs a binary (0/1) outcome.")
+    return {
+        "treatment": treatment,
+        "n_groups": n_groups,
+        "n_reg": float(n_reg),
+        "min_samples_treatment": float(min_samples_treatment),
+        "normalization": bool(normalization),
+    }
+
+
 def build_tree(
     X,
     y,
@@ -303,6 +385,10 @@ def build_tree(
     l1_regularization=0.0,
     min_child_weight=0.0,
     n_threads=1,
+    treatment=None,
+    n_reg=0.0,
+    min_samples_treatment=0.0,
+    normalization=False,
 ):
     """Grow a decision tree on validated data and return its :class:`Tree`.
 
@@ -319,14 +405,16 @@ def build_tree(
         (a bootstrap is a vector of counts). For ``"newton"`` they multiply the
         gradients and hessians.
     criterion : str
-        A key of ``CLASSIFICATION_CRITERIA``, ``REGRESSION_CRITERIA`` or
-        ``GRADIENT_CRITERIA``. ``"newton"`` grows a tree of gradient boosting:
-        a node's value is the Newton step ``-T(G) / (H + l2_regularization)``
-        of its weighted sums of gradients ``G`` and hessians ``H`` (per
-        output), with ``T(G) = sign(G) max(|G| - l1_regularization, 0)``; a
-        split's gain is ``S_left + S_right - S_parent``, with ``S = T(G)^2 / (H
-        + l2_regularization)`` summed over outputs (the un-halved gain of
-        XGBoost and LightGBM); the node's impurity is ``-S``. The learning rate
+        A key of ``CLASSIFICATION_CRITERIA``, ``REGRESSION_CRITERIA``,
+        ``GRADIENT_CRITERIA`` or ``UPLIFT_CRITERIA``. ``"newton"`` grows a
+        tree of gradient boosting: a node's value is the Newton step
+        ``-T(G) / (H + l2_regularization)`` of its weighted sums of gradients
+        ``G`` and hessians ``H`` (per output), with
+        ``T(G) = sign(G) max(|G| - l1_regularization, 0)``; a split's gain is
+        ``S_left + S_right - S_parent``, with
+        ``S = T(G)^2 / (H + l2_regularization)`` summed over outputs (the
+        un-halved gain of XGBoost and LightGBM); the node's impurity is
+        ``-S``. The learning rate
         is the booster's to apply.
     splitter : {"best", "random", "hist"}, default="best"
         Split finder: exact best or random thresholds, or best thresholds on
@@ -373,6 +461,20 @@ def build_tree(
         scan the features of a node (see
         :func:`skml.utils._openmp.effective_n_threads`). The tree is the same
         for any value. Forests, which grow one tree per thread, keep 1.
+    treatment : ndarray of shape (n_samples,), intp, default=None
+        Uplift criteria only (required): the group of each sample, 0 for
+        control and ``1..K`` for the treatment groups, each group present. The
+        node value holds, per group, the outcome mean, its regularised mean and
+        the group's weight (see ``_criterion.pxd``, "Uplift criteria").
+    n_reg : float, default=0.0
+        Uplift only: weight of the parent's regularised group means in a
+        node's (Rzepakowski and Jaroszewicz's regularisation).
+    min_samples_treatment : float, default=0.0
+        Uplift only: least weight of every group in a child; a group of no
+        more weight in a node takes its parent's mean.
+    normalization : bool, default=False
+        Uplift ``"uplift_kl"``, ``"uplift_ed"``, ``"uplift_chi"`` only: divide
+        a split's gain by Rzepakowski and Jaroszewicz's normalisation.
 
     Returns
     -------
@@ -398,7 +500,12 @@ def build_tree(
         l1_regularization,
         min_child_weight,
     )
-    source = criterion_source(criterion, y, sample_weight, n_classes, **newton)
+    uplift = _uplift_params(
+        criterion, y, treatment, n_reg, min_samples_treatment, normalization
+    )
+    source = criterion_source(
+        criterion, y, sample_weight, n_classes, **newton, **uplift
+    )
     samples = np.flatnonzero(sample_weight != 0.0).astype(np.intp, copy=False)
     # The node value is as wide as the criterion declares.
     tree = Tree(n_features, source.n_values, n_outputs)

@@ -6,7 +6,9 @@ Both ask the splitter for the statistics and the split of a node and store the
 criterion's node value; they never know which problem they solve: whether a node
 is a leaf before any split is tried (``crit_is_leaf``), and whether its best
 split is made (``crit_accept_split``, on the split's gain), are the criterion's
-decisions. They tell the
+decisions. Before evaluating a node they give the criterion its statistics and
+its parent's value (``crit_begin_node``: uplift criteria regularise toward the
+parent). They tell the
 splitter what becomes of a node (split: ``node_children``, leaf: ``node_leaf``),
 so that the histogram splitter keeps a histogram exactly as long as it can be
 subtracted from, in either visiting order. The whole build runs without the GIL.
@@ -21,6 +23,7 @@ from libcpp.vector cimport vector
 from skml._splitting._criterion cimport (
     Criterion,
     crit_accept_split,
+    crit_begin_node,
     crit_impurity,
     crit_is_leaf,
     crit_value,
@@ -66,6 +69,14 @@ cdef struct BuildParams:
     float64_t min_impurity_decrease     # least improvement of a split
 
 
+cdef inline const float64_t* _parent_value(Tree tree, intp_t parent) noexcept nogil:
+    # The value of node ``parent``, NULL for the root's parent (for
+    # crit_begin_node, which reads it before the next _add_node).
+    if parent == TREE_UNDEFINED:
+        return NULL
+    return tree.value_ptr + parent * tree.value_stride
+
+
 def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                       intp_t min_samples_leaf, float64_t min_weight_leaf,
                       intp_t max_depth, float64_t min_impurity_decrease):
@@ -91,6 +102,7 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
             stack.pop_back()
             n_node_samples = rec.end - rec.start
             splitter.node_stats(rec.start, rec.end, &stats[0], &wn)
+            crit_begin_node(<Criterion*> c, &stats[0], _parent_value(tree, rec.parent))
             is_leaf = (rec.depth >= max_depth
                        or n_node_samples < min_samples_split
                        or n_node_samples < 2 * min_samples_leaf
@@ -142,6 +154,7 @@ cdef int _add_split_node(
     cdef float64_t wn
     cdef bint is_leaf
     splitter.node_stats(start, end, stats, &wn)
+    crit_begin_node(<Criterion*> c, stats, _parent_value(tree, parent))
     if is_first:
         impurity = crit_impurity(c, stats, wn)
     is_leaf = (depth >= params.max_depth

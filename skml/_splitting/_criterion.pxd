@@ -21,6 +21,9 @@
 #   crit_accept_split        whether a split of that gain is made
 #   crit_is_leaf             whether a node is a leaf before any split is tried
 #   crit_value               the node value, of the width the source declares
+#   crit_begin_node          the builder is about to evaluate a node: its
+#                            statistics and its parent's value (uplift reads
+#                            them; a no-op for the other kinds)
 #
 # Each hook switches on ``Criterion.kind`` (crit_add and crit_sub on the
 # layout, which CriterionSource derives from the kind) and lists every kind:
@@ -48,6 +51,11 @@
 #   a leaf for "zero impurity", and a candidate is admissible when each child
 #   holds a hessian sum of at least min_child_weight in every output.
 #
+# - uplift criteria (UPLIFT_KL .. UPLIFT_REG), Rzepakowski and Jaroszewicz's
+#   for a binary outcome (KL, squared Euclidean, chi-squared divergences of
+#   the treatment groups from control; CTS; DDP) and a squared effect
+#   difference for a real outcome: see "Uplift criteria" below.
+#
 # The absolute error is the exception among impurities: its node value is a
 # weighted median, which no fixed-length additive vector summarises. Its
 # "statistics" are the per-output (median, sum of weighted absolute deviations)
@@ -72,6 +80,12 @@ cdef enum:
     POISSON = 4         # regression: half Poisson deviance
     ABSOLUTE_ERROR = 5  # regression: mean absolute deviation from the median
     NEWTON = 6          # gradient boosting: second-order gain of (G, H) sums
+    UPLIFT_KL = 7       # uplift, binary outcome: Kullback-Leibler divergence
+    UPLIFT_ED = 8       # uplift, binary outcome: squared Euclidean distance
+    UPLIFT_CHI = 9      # uplift, binary outcome: chi-squared divergence
+    UPLIFT_CTS = 10     # uplift, binary outcome: contextual treatment selection
+    UPLIFT_DDP = 11     # uplift, binary outcome: delta-delta-p
+    UPLIFT_REG = 12     # uplift, real outcome: squared effect difference
 
 cdef enum:
     LAYOUT_ONEHOT = 0   # a sample adds its weight to one slot per output
@@ -95,8 +109,19 @@ cdef struct Criterion:
     float64_t l2                # NEWTON: L2 penalty (lambda) of the node values
     float64_t l1                # NEWTON: L1 penalty (alpha): soft threshold of G
     float64_t min_child_weight  # NEWTON: least hessian sum of a child per output
-    intp_t control              # uplift (reserved): index of the control group
-    intp_t n_groups             # uplift (reserved): number of treatment groups
+    intp_t control              # uplift: index of the control group
+    intp_t n_groups             # uplift: number of groups, control included
+    float64_t n_reg             # uplift: weight of the parent's means in a node's
+    float64_t min_samples_treatment  # uplift: least weight of a group in a child
+    bint normalization          # uplift (KL, ED, Chi): divide the gain by I(A)
+    # Uplift: per-node state that crit_begin_node sets (buffers of the source).
+    # node_means (n_groups,): the node's regularised group means (those of the
+    # node being evaluated, which its children shrink toward); parent_means
+    # (n_groups,) the parent's, valid when has_parent.
+    bint has_parent             # uplift: the node has a parent (not the root)
+    float64_t* parent_means     # uplift: (n_groups,) parent's regularised means
+    float64_t* node_means       # uplift: (n_groups,) node's regularised means
+    float64_t node_metric       # uplift: the divergence (CTS: best mean) of them
 
 
 cdef inline void crit_add(const Criterion* c, float64_t* stats,
@@ -205,6 +230,175 @@ cdef inline float64_t _poisson_impurity(const Criterion* c, const float64_t* s,
     return loss / (wn * c.n_outputs)
 
 
+# Uplift criteria
+# ---------------
+# A sample of group g adds (w, w y) -- (w, w y, w y^2) for UPLIFT_REG -- at
+# slot g * stride of a dense row (zero for the other groups). A group's mean in
+# a node is regularised toward its parent node's regularised mean m (Rzepakowski
+# and Jaroszewicz 2012, as causalml's UpliftTreeClassifier): with weight n and
+# outcome sum s,
+#     mean = (s + n_reg m) / (n + n_reg)   when n > min_samples_treatment,
+#            m                             otherwise,
+# and s / n at the root. With D(node) the sum over the treatment groups t of a
+# divergence d(mean_t, mean_control) -- KL: of Bernoulli distributions (the
+# control mean clipped to [1e-6, 1 - 1e-6]); ED: 2 (p_t - p_c)^2, their squared
+# Euclidean distance; Chi: (p_t - p_c)^2 / p_c + (p_t - p_c)^2 / (1 - p_c) --
+# or, for CTS, the largest group mean, the gain of a split is
+#     gain = (w_L / w) D(L) + (w_R / w) D(R) - D(node),
+# the children's means being shrunk toward the node's; with ``normalization``
+# (KL, ED, Chi) it is divided by Rzepakowski and Jaroszewicz's normalisation
+# I(A) + 1/2, computed from the group weights of the node and of its right
+# child (_uplift_normalization). DDP: gain = |sum_t (tau_L,t - tau_R,t)| and
+# UPLIFT_REG: gain = (w_L / w)(w_R / w) sum_t (tau_L,t - tau_R,t)^2, with
+# tau_t = mean_t - mean_control the effect of group t in a child. A candidate is
+# admissible when each child holds a weight of at least min_samples_treatment
+# of every group, and a split is made when its gain exceeds min_impurity_decrease.
+# A node's impurity is -D(node) (DDP, UPLIFT_REG: minus the sum of its squared
+# effects), and its value is (raw group means, regularised group means, group
+# weights): width 3 n_groups; a group absent from a node takes its regularised
+# mean. The regularised means of a node and of its parent are per-node state of
+# the criterion, set by crit_begin_node.
+
+
+cdef inline bint _is_uplift(const Criterion* c) noexcept nogil:
+    return (c.kind == UPLIFT_KL or c.kind == UPLIFT_ED or c.kind == UPLIFT_CHI
+            or c.kind == UPLIFT_CTS or c.kind == UPLIFT_DDP
+            or c.kind == UPLIFT_REG)
+
+
+cdef inline float64_t _shrunk_mean(const Criterion* c, const float64_t* s,
+                                   intp_t g, bint has_target,
+                                   float64_t target) noexcept nogil:
+    # Group g's mean in statistics s, shrunk toward ``target`` (if any).
+    cdef float64_t n = s[g * c.stride], total = s[g * c.stride + 1]
+    if not has_target:
+        return total / n if n > 0.0 else 0.0
+    if n > c.min_samples_treatment:
+        return (total + c.n_reg * target) / (n + c.n_reg)
+    return target
+
+
+cdef inline float64_t _group_mean(const Criterion* c, const float64_t* s,
+                                  intp_t g, bint child) noexcept nogil:
+    # Regularised mean of group g: of the node evaluated (child=0, toward its
+    # parent's means) or of one of its children (child=1, toward the node's).
+    if child:
+        return _shrunk_mean(c, s, g, 1, c.node_means[g])
+    if c.has_parent:
+        return _shrunk_mean(c, s, g, 1, c.parent_means[g])
+    return _shrunk_mean(c, s, g, 0, 0.0)
+
+
+cdef inline float64_t _binary_kl(float64_t p, float64_t q) noexcept nogil:
+    # KL(Bernoulli(p) || Bernoulli(q)), q clipped to [1e-6, 1 - 1e-6]; 0 when
+    # q is 0.
+    if q == 0.0:
+        return 0.0
+    if q < 1e-6:
+        q = 1e-6
+    elif q > 1.0 - 1e-6:
+        q = 1.0 - 1e-6
+    if p == 0.0:
+        return -log(1.0 - q)
+    if p == 1.0:
+        return -log(q)
+    return p * log(p / q) + (1.0 - p) * log((1.0 - p) / (1.0 - q))
+
+
+cdef inline float64_t _uplift_divergence(const Criterion* c, const float64_t* s,
+                                         bint child) noexcept nogil:
+    # D(s): see above (child as in _group_mean).
+    cdef intp_t g
+    cdef float64_t pc = _group_mean(c, s, c.control, child), m, d
+    cdef float64_t total = 0.0, lo, hi
+    if c.kind == UPLIFT_CTS:
+        total = pc
+        for g in range(c.n_groups):
+            if g != c.control:
+                m = _group_mean(c, s, g, child)
+                if m > total:
+                    total = m
+        return total
+    lo = pc if pc > 1e-6 else 1e-6
+    hi = 1.0 - pc if 1.0 - pc > 1e-6 else 1e-6
+    for g in range(c.n_groups):
+        if g == c.control:
+            continue
+        m = _group_mean(c, s, g, child)
+        d = m - pc
+        if c.kind == UPLIFT_KL:
+            total += _binary_kl(m, pc)
+        elif c.kind == UPLIFT_ED:
+            total += 2.0 * d * d
+        elif c.kind == UPLIFT_CHI:
+            total += d * d / lo + d * d / hi
+        else:  # UPLIFT_DDP, UPLIFT_REG: the squared effect
+            total += d * d
+    return total
+
+
+cdef inline float64_t _cross_entropy(float64_t p, float64_t q) noexcept nogil:
+    return -p * log(q) if q > 0.0 else 0.0
+
+
+cdef inline float64_t _entropy(float64_t p) noexcept nogil:
+    return -p * log(p) if p > 0.0 else 0.0
+
+
+cdef inline float64_t _uplift_normalization(const Criterion* c,
+                                            const float64_t* parent,
+                                            const float64_t* right) noexcept nogil:
+    # Rzepakowski and Jaroszewicz's I(A) + 1/2 (with causalml's weights 0.9
+    # and 0.1 of its divergence terms and its +0.1 smoothing of the
+    # proportions), from the group weights of the node and its right child.
+    cdef intp_t g, st = c.stride
+    cdef float64_t n_c = parent[c.control * st], n_c_r = right[c.control * st]
+    cdef float64_t n_t = 0.0, n_t_r = 0.0, total, pc_a, n_g, p_g, norm
+    for g in range(c.n_groups):
+        if g != c.control:
+            n_t += parent[g * st]
+            n_t_r += right[g * st]
+    total = n_t + n_c
+    pc_a = n_c_r / (n_c + 0.1)
+    norm = (0.9 * _cross_entropy(n_t / total, n_c / total)
+            * _binary_kl(n_t_r / (n_t + 0.1), pc_a))
+    for g in range(c.n_groups):
+        if g == c.control:
+            continue
+        n_g = parent[g * st]
+        p_g = right[g * st] / (n_g + 0.1)
+        norm += (0.1 * _cross_entropy(n_g / (n_g + n_c), n_c / (n_g + n_c))
+                 * _binary_kl(p_g, pc_a))
+        norm += n_g / total * _entropy(p_g)
+    return norm + n_c / total * _entropy(pc_a) + 0.5
+
+
+cdef inline float64_t _uplift_gain(const Criterion* c, const float64_t* parent,
+                                   const float64_t* left, const float64_t* right,
+                                   float64_t wn, float64_t wl) noexcept nogil:
+    # Gain of a split of the node evaluated (crit_begin_node): see above.
+    cdef intp_t g
+    cdef float64_t pl = wl / wn, pr = (wn - wl) / wn, gain, lc, rc, d
+    cdef float64_t total = 0.0
+    if c.kind == UPLIFT_DDP or c.kind == UPLIFT_REG:
+        lc = _group_mean(c, left, c.control, 1)
+        rc = _group_mean(c, right, c.control, 1)
+        for g in range(c.n_groups):
+            if g == c.control:
+                continue
+            d = ((_group_mean(c, left, g, 1) - lc)
+                 - (_group_mean(c, right, g, 1) - rc))
+            total += d if c.kind == UPLIFT_DDP else d * d
+        if c.kind == UPLIFT_DDP:
+            return total if total >= 0.0 else -total
+        return pl * pr * total
+    gain = (pl * _uplift_divergence(c, left, 1) + pr * _uplift_divergence(c, right, 1)
+            - c.node_metric)
+    if c.normalization and c.kind != UPLIFT_CTS:
+        gain /= _uplift_normalization(c, parent, right)
+    return gain
+
+
 cdef inline float64_t crit_impurity(const Criterion* c, const float64_t* stats,
                                     float64_t wn) noexcept nogil:
     """Impurity of a node with statistics ``stats`` and weighted count ``wn``
@@ -223,6 +417,8 @@ cdef inline float64_t crit_impurity(const Criterion* c, const float64_t* stats,
         return loss / (wn * c.n_outputs)
     elif c.kind == NEWTON:
         return -_newton_score(c, stats)
+    elif _is_uplift(c):
+        return -_uplift_divergence(c, stats, 0)
     return INFINITY  # not reached: CriterionSource admits only the kinds above
 
 
@@ -235,6 +431,10 @@ cdef inline void crit_children_impurity(
     cdef intp_t k
     for k in range(c.n_stats):
         right[k] = parent[k] - left[k]
+    if _is_uplift(c):  # the children shrink toward the node's means
+        imp_left[0] = -_uplift_divergence(c, left, 1)
+        imp_right[0] = -_uplift_divergence(c, right, 1)
+        return
     imp_left[0] = crit_impurity(c, left, wl)
     imp_right[0] = crit_impurity(c, right, wn - wl)
 
@@ -247,7 +447,7 @@ cdef inline float64_t crit_proxy(
 
     ``right`` is scratch space of ``n_stats`` values.
     """
-    cdef intp_t o
+    cdef intp_t o, k
     cdef float64_t wr = wn - wl, il, ir, pl = 0.0, pr = 0.0, sl, sr
     if c.kind == GINI:
         if c.n_outputs == 1:
@@ -290,6 +490,11 @@ cdef inline float64_t crit_proxy(
         for k in range(c.n_stats):
             right[k] = parent[k] - left[k]
         return _newton_score(c, left) + _newton_score(c, right)
+    elif _is_uplift(c):
+        # The gain itself: its normalisation depends on the split.
+        for k in range(c.n_stats):
+            right[k] = parent[k] - left[k]
+        return _uplift_gain(c, parent, left, right, wn, wl)
     return -INFINITY  # not reached: CriterionSource admits only the kinds above
 
 
@@ -312,6 +517,13 @@ cdef inline bint crit_admissible(
             if hl < c.min_child_weight or parent[2 * o + 1] - hl < c.min_child_weight:
                 return 0
         return 1
+    elif _is_uplift(c):
+        for o in range(c.n_groups):
+            hl = left[o * c.stride]
+            if (hl < c.min_samples_treatment
+                    or parent[o * c.stride] - hl < c.min_samples_treatment):
+                return 0
+        return 1
     return 0  # not reached: CriterionSource admits only the kinds above
 
 
@@ -332,6 +544,8 @@ cdef inline float64_t crit_gain(
     elif c.kind == NEWTON:
         # S_left + S_right - S_parent (an impurity is minus a score).
         return imp_parent - imp_left - imp_right
+    elif _is_uplift(c):
+        return _uplift_gain(c, parent, left, right, wn, wl)
     return -INFINITY  # not reached: CriterionSource admits only the kinds above
 
 
@@ -347,6 +561,8 @@ cdef inline bint crit_accept_split(const Criterion* c, float64_t gain,
         # XGBoost's and LightGBM's: the split must lower the objective (a gain
         # of zero, as every split under a large L1 penalty, is not made).
         return gain > min_gain
+    elif _is_uplift(c):
+        return gain > min_gain  # a gain of zero (or less) is no split
     return 0  # not reached: CriterionSource admits only the kinds above
 
 
@@ -359,14 +575,18 @@ cdef inline bint crit_is_leaf(const Criterion* c, const float64_t* stats,
         return impurity <= EPSILON_DBL  # a pure node
     elif c.kind == NEWTON:
         return 0  # the gain decides: a node's score says nothing of its splits
+    elif _is_uplift(c):
+        return 0  # the same: no divergence in a node says nothing of its splits
     return 1  # not reached: CriterionSource admits only the kinds above
 
 
 cdef inline void crit_value(const Criterion* c, const float64_t* stats,
                             float64_t wn, float64_t* out) noexcept nogil:
     """Node value: class fractions (``stride`` per output), output means or
-    medians, or Newton steps -T(G) / (H + l2) (one per output)."""
+    medians, Newton steps -T(G) / (H + l2) (one per output), or the uplift
+    group means (see "Uplift criteria")."""
     cdef intp_t o, k
+    cdef float64_t w
     if c.kind == GINI or c.kind == ENTROPY:
         for o in range(c.n_outputs):
             for k in range(c.n_classes[o]):
@@ -382,8 +602,33 @@ cdef inline void crit_value(const Criterion* c, const float64_t* stats,
     elif c.kind == NEWTON:
         for o in range(c.n_outputs):
             out[o] = -_soft_threshold(stats[2 * o], c.l1) / (stats[2 * o + 1] + c.l2)
+    elif _is_uplift(c):
+        # (raw means, regularised means, weights) of the groups.
+        for k in range(c.n_groups):
+            w = stats[k * c.stride]
+            out[k] = stats[k * c.stride + 1] / w if w > 0.0 else c.node_means[k]
+            out[c.n_groups + k] = c.node_means[k]
+            out[2 * c.n_groups + k] = w
     # No other kind: CriterionSource admits only the kinds above.
 
+
+
+cdef inline void crit_begin_node(Criterion* c, const float64_t* stats,
+                                 const float64_t* parent_value) noexcept nogil:
+    """The builder is about to evaluate a node of statistics ``stats`` (its
+    impurity, split and value), whose parent has the value ``parent_value``
+    (NULL for the root). Uplift criteria keep the regularised group means of
+    the node and of its parent; the other kinds have no per-node state."""
+    cdef intp_t g
+    if _is_uplift(c):
+        c.has_parent = parent_value != NULL
+        if c.has_parent:
+            for g in range(c.n_groups):
+                c.parent_means[g] = parent_value[c.n_groups + g]
+        for g in range(c.n_groups):
+            c.node_means[g] = _group_mean(c, stats, g, 0)
+        c.node_metric = _uplift_divergence(c, stats, 0)
+    # GINI .. NEWTON: nothing to keep.
 
 cdef class CriterionSource:
     # Owns the arrays a Criterion struct points into.
@@ -394,3 +639,4 @@ cdef class CriterionSource:
     cdef const float64_t[:, ::1] rows_mv    # weighted dense contributions
     cdef const float64_t[::1] weights_mv    # sample weights
     cdef const intp_t[:, ::1] ranks_mv      # target ranks per output (MEDIAN)
+    cdef float64_t[::1] means_mv            # uplift: parent's then node's means

@@ -17,6 +17,12 @@ KINDS = {
     "poisson": POISSON,
     "absolute_error": ABSOLUTE_ERROR,
     "newton": NEWTON,
+    "uplift_kl": UPLIFT_KL,
+    "uplift_ed": UPLIFT_ED,
+    "uplift_chi": UPLIFT_CHI,
+    "uplift_cts": UPLIFT_CTS,
+    "uplift_ddp": UPLIFT_DDP,
+    "uplift_reg": UPLIFT_REG,
 }
 
 # Code -> how a sample contributes to the statistics vector.
@@ -27,7 +33,16 @@ _LAYOUTS = {
     POISSON: LAYOUT_DENSE,
     ABSOLUTE_ERROR: LAYOUT_MEDIAN,
     NEWTON: LAYOUT_DENSE,
+    UPLIFT_KL: LAYOUT_DENSE,
+    UPLIFT_ED: LAYOUT_DENSE,
+    UPLIFT_CHI: LAYOUT_DENSE,
+    UPLIFT_CTS: LAYOUT_DENSE,
+    UPLIFT_DDP: LAYOUT_DENSE,
+    UPLIFT_REG: LAYOUT_DENSE,
 }
+
+# The uplift codes: a node value holds 3 values per group.
+_UPLIFT = (UPLIFT_KL, UPLIFT_ED, UPLIFT_CHI, UPLIFT_CTS, UPLIFT_DDP, UPLIFT_REG)
 
 
 cdef class CriterionSource:
@@ -41,21 +56,25 @@ cdef class CriterionSource:
     the targets, and ``ranks`` of the same shape, the rank of each target among
     its output's (ties broken by index); the others take ``rows`` (n_samples,
     n_stats), each sample's weighted contribution to the statistics vector
-    (NEWTON: ``w * (g, h)`` per output). ``l2``, ``l1`` and ``min_child_weight``
-    are NEWTON's parameters (see ``_criterion.pxd``); ``control`` and
-    ``n_groups`` are reserved for uplift criteria. Arrays are validated by the
-    Python caller.
+    (NEWTON: ``w * (g, h)`` per output; uplift: ``w * (1, y)``, or ``w * (1, y,
+    y^2)`` for UPLIFT_REG, at the sample's group, ``stride`` values per group).
+    ``l2``, ``l1`` and ``min_child_weight`` are NEWTON's parameters (see
+    ``_criterion.pxd``); ``control``, ``n_groups``, ``n_reg``,
+    ``min_samples_treatment`` and ``normalization`` the uplift criteria's.
+    Arrays are validated by the Python caller.
 
     ``n_values`` (n_outputs,) is the width of a node value per output, as the
-    criterion declares it: the classes of each output for classification, else
-    1. The tree's value array is sized from it.
+    criterion declares it: the classes of each output for classification,
+    ``3 * n_groups`` for uplift (raw means, regularised means and weights of
+    the groups), else 1. The tree's value array is sized from it.
     """
 
     def __cinit__(self, int kind, const float64_t[::1] weights, intp_t n_outputs,
                   intp_t n_stats, intp_t stride, n_classes=None, slots=None,
                   rows=None, ranks=None, *, float64_t l2=0.0, float64_t l1=0.0,
                   float64_t min_child_weight=0.0, intp_t control=0,
-                  intp_t n_groups=0):
+                  intp_t n_groups=0, float64_t n_reg=0.0,
+                  float64_t min_samples_treatment=0.0, bint normalization=False):
         if kind not in _LAYOUTS:
             raise ValueError(f"Unknown criterion code {kind}; expected one of "
                              f"{sorted(_LAYOUTS)}.")
@@ -76,6 +95,14 @@ cdef class CriterionSource:
         self.c.min_child_weight = min_child_weight
         self.c.control = control
         self.c.n_groups = n_groups
+        self.c.n_reg = n_reg
+        self.c.min_samples_treatment = min_samples_treatment
+        self.c.normalization = normalization
+        self.c.has_parent = 0
+        self.c.node_metric = 0.0
+        self.means_mv = np.zeros(2 * max(n_groups, 1))
+        self.c.parent_means = &self.means_mv[0]
+        self.c.node_means = &self.means_mv[max(n_groups, 1)]
         self.weights_mv = weights
         self.c.weights = &self.weights_mv[0] if weights.shape[0] else NULL
         self.c.n_classes = NULL
@@ -98,6 +125,8 @@ cdef class CriterionSource:
                 if self.ranks_mv.shape[0]:
                     self.c.y_ranks = &self.ranks_mv[0, 0]
             self.n_values = np.ones(n_outputs, dtype=np.intp)
+            if kind in _UPLIFT:
+                self.n_values = np.full(n_outputs, 3 * n_groups, dtype=np.intp)
 
 
 def _py_node_impurity(CriterionSource source, const intp_t[::1] samples):
@@ -112,6 +141,7 @@ def _py_node_impurity(CriterionSource source, const intp_t[::1] samples):
     for i in samples:
         crit_add(c, &s[0], i)
         wn += c.weights[i]
+    crit_begin_node(&source.c, &s[0], NULL)
     value = np.zeros(c.n_outputs * int(source.n_values.max()))
     cdef float64_t[::1] v = value
     crit_value(c, &s[0], wn, &v[0])
