@@ -12,6 +12,11 @@ against control. The models request ``treatment`` as metadata for ``fit`` and
 
 from skml.uplift._base import UpliftMixin
 from skml.uplift._cross_fit import DRLearner, RLearner, XLearner
+from skml.uplift._export import export_text
+from skml.uplift._forest import (
+    UpliftRandomForestClassifier,
+    UpliftRandomForestRegressor,
+)
 from skml.uplift._meta import (
     ClassTransformation,
     SLearner,
@@ -19,6 +24,7 @@ from skml.uplift._meta import (
     TransformedOutcome,
 )
 from skml.uplift._policy import best_targeting_fraction, segment_users, targeting_curve
+from skml.uplift._tree import UpliftTreeClassifier, UpliftTreeRegressor
 
 __all__ = [
     "ClassTransformation",
@@ -28,8 +34,13 @@ __all__ = [
     "TLearner",
     "TransformedOutcome",
     "UpliftMixin",
+    "UpliftRandomForestClassifier",
+    "UpliftRandomForestRegressor",
+    "UpliftTreeClassifier",
+    "UpliftTreeRegressor",
     "XLearner",
     "best_targeting_fraction",
+    "export_text",
     "segment_users",
     "targeting_curve",
 ]
