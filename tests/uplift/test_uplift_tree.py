@@ -1,0 +1,367 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""Uplift trees: the criteria against a brute-force NumPy split search, effect
+recovery, honesty, export and bad input."""
+
+import pickle
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+from skml.datasets import make_uplift_classification, make_uplift_regression
+from skml.uplift import UpliftTreeClassifier, UpliftTreeRegressor, export_text
+
+CLASSIFIER_CRITERIA = ["KL", "ED", "Chi", "CTS", "DDP"]
+
+
+# ---------------------------------------------------------------- brute force
+
+
+def _means(n, s, target, n_reg, mst):
+    # Regularised group means of a node (target None: the raw means).
+    if target is None:
+        return np.where(n > 0, s / np.where(n > 0, n, 1), 0.0)
+    return np.where(n > mst, (s + n_reg * target) / (n + n_reg), target)
+
+
+def _kl(p, q):
+    if q == 0:
+        return 0.0
+    q = min(max(q, 1e-6), 1 - 1e-6)
+    if p == 0:
+        return -np.log(1 - q)
+    if p == 1:
+        return -np.log(q)
+    return p * np.log(p / q) + (1 - p) * np.log((1 - p) / (1 - q))
+
+
+def _divergence(criterion, m):
+    pc = m[0]
+    if criterion == "CTS":
+        return m.max()
+    total = 0.0
+    for p in m[1:]:
+        d = p - pc
+        if criterion == "KL":
+            total += _kl(p, pc)
+        elif criterion == "ED":
+            total += 2 * d * d
+        elif criterion == "Chi":
+            total += d * d / max(pc, 1e-6) + d * d / max(1 - pc, 1e-6)
+        else:
+            total += d * d
+    return total
+
+
+def _h(p, q):
+    return -p * np.log(q) if q > 0 else 0.0
+
+
+def _norm(n, n_right):
+    # Rzepakowski-Jaroszewicz normalisation (causalml's form), control at 0.
+    n_c, n_c_r = n[0], n_right[0]
+    n_t, n_t_r = n[1:].sum(), n_right[1:].sum()
+    tot = n_t + n_c
+    pc_a = n_c_r / (n_c + 0.1)
+    out = 0.9 * _h(n_t / tot, n_c / tot) * _kl(n_t_r / (n_t + 0.1), pc_a)
+    for g in range(1, len(n)):
+        p_g = n_right[g] / (n[g] + 0.1)
+        out += 0.1 * _h(n[g] / (n[g] + n_c), n_c / (n[g] + n_c)) * _kl(p_g, pc_a)
+        out += n[g] / tot * _h(p_g, p_g)
+    return out + n_c / tot * _h(pc_a, pc_a) + 0.5
+
+
+def _gain(criterion, nN, sN, nL, sL, target, n_reg, mst, normalization):
+    mN = _means(nN, sN, target, n_reg, mst)
+    nR, sR = nN - nL, sN - sL
+    mL = _means(nL, sL, mN, n_reg, mst)
+    mR = _means(nR, sR, mN, n_reg, mst)
+    pl = nL.sum() / nN.sum()
+    if criterion in ("DDP", "squared_effect"):
+        d = (mL[1:] - mL[0]) - (mR[1:] - mR[0])
+        if criterion == "DDP":
+            return abs(d.sum())
+        return pl * (1 - pl) * (d * d).sum()
+    gain = (
+        pl * _divergence(criterion, mL)
+        + (1 - pl) * _divergence(criterion, mR)
+        - _divergence(criterion, mN)
+    )
+    if normalization and criterion != "CTS":
+        gain /= _norm(nN, nR)
+    return gain
+
+
+def _stats(y, g, rows, n_groups):
+    n = np.bincount(g[rows], minlength=n_groups).astype(float)
+    s = np.bincount(g[rows], weights=y[rows], minlength=n_groups)
+    return n, s
+
+
+def _best_split(X, y, g, rows, n_groups, target, params):
+    """(gain, feature, threshold, left rows, right rows) of the best split."""
+    crit, n_reg, mst, msl, norm = params
+    nN, sN = _stats(y, g, rows, n_groups)
+    best = (-np.inf, None, None, None, None)
+    for f in range(X.shape[1]):
+        order = rows[np.argsort(X[rows, f], kind="stable")]
+        v = X[order, f]
+        for p in range(msl, len(order) - msl + 1):
+            if p == 0 or p == len(order) or v[p] == v[p - 1]:
+                continue
+            nL, sL = _stats(y, g, order[:p], n_groups)
+            if (nL < mst).any() or (nN - nL < mst).any():
+                continue
+            gain = _gain(crit, nN, sN, nL, sL, target, n_reg, mst, norm)
+            if gain > best[0]:
+                thr = np.float64(v[p - 1]) / 2 + np.float64(v[p]) / 2
+                best = (gain, f, thr, order[:p], order[p:])
+    return best, _means(nN, sN, target, n_reg, mst)
+
+
+def _brute_tree(X, y, g, n_groups, params, depth):
+    """Nodes (depth-first pre-order) as (feature, threshold) or leaf means."""
+    nodes = []
+
+    def grow(rows, target, d):
+        (gain, f, thr, left, right), means = _best_split(
+            X, y, g, rows, n_groups, target, params
+        )
+        if d == depth or f is None or not gain > 0:
+            n, s = _stats(y, g, rows, n_groups)
+            nodes.append(("leaf", np.where(n > 0, s / np.where(n > 0, n, 1), means)))
+            return
+        nodes.append((f, thr))
+        grow(left, means, d + 1)
+        grow(right, means, d + 1)
+
+    grow(np.arange(len(y)), None, 0)
+    return nodes
+
+
+def _tree_nodes(est, n_groups):
+    tree = est.tree_
+    out = []
+    for node in range(tree.node_count):
+        if tree.children_left[node] == -1:
+            out.append(("leaf", tree.value[node, 0, :n_groups]))
+        else:
+            out.append((tree.feature[node], tree.threshold[node]))
+    return out
+
+
+def _assert_same_tree(ours, brute):
+    assert len(ours) == len(brute)
+    for a, b in zip(ours, brute):
+        assert a[0] == b[0]
+        assert_allclose(a[1], b[1], rtol=1e-12, atol=1e-12)
+
+
+def _small(seed, n_groups=2, n=90, binary=True):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, 3)).astype(np.float32).astype(np.float64)
+    g = np.arange(n) % n_groups
+    rng.shuffle(g)
+    score = X[:, 0] + (X[:, 1] > 0) * g + rng.normal(size=n)
+    y = (score > 0.3).astype(float) if binary else score
+    return X, y, g
+
+
+# ---------------------------------------------------------------- criteria
+
+
+@pytest.mark.parametrize("criterion", CLASSIFIER_CRITERIA)
+@pytest.mark.parametrize("n_groups", [2, 3])
+@pytest.mark.parametrize("normalization", [True, False])
+def test_classifier_matches_brute_force(
+    criterion, n_groups, normalization, global_random_seed
+):
+    X, y, g = _small(global_random_seed, n_groups)
+    params = (criterion, 5.0, 3, 8, normalization)
+    est = UpliftTreeClassifier(
+        criterion=criterion,
+        max_depth=2,
+        min_samples_leaf=8,
+        min_samples_treatment=3,
+        n_reg=5.0,
+        normalization=normalization,
+        random_state=global_random_seed,
+    ).fit(X, y, treatment=g)
+    _assert_same_tree(
+        _tree_nodes(est, n_groups), _brute_tree(X, y, g, n_groups, params, 2)
+    )
+
+
+@pytest.mark.parametrize("n_groups", [2, 3])
+def test_regressor_matches_brute_force(n_groups, global_random_seed):
+    X, y, g = _small(global_random_seed, n_groups, binary=False)
+    params = ("squared_effect", 4.0, 2, 6, False)
+    est = UpliftTreeRegressor(
+        max_depth=2,
+        min_samples_leaf=6,
+        min_samples_treatment=2,
+        n_reg=4.0,
+        random_state=global_random_seed,
+    ).fit(X, y, treatment=g)
+    _assert_same_tree(
+        _tree_nodes(est, n_groups), _brute_tree(X, y, g, n_groups, params, 2)
+    )
+
+
+@pytest.mark.parametrize("criterion", ["KL", "ED", "DDP"])
+def test_hist_splitter_matches_exact_on_few_values(criterion, global_random_seed):
+    # With fewer distinct values than bins, the histogram splitter sees every
+    # threshold the exact one does.
+    rng = np.random.RandomState(global_random_seed)
+    X = rng.randint(0, 20, size=(600, 4)).astype(float)
+    g = rng.randint(0, 2, 600)
+    y = ((X[:, 0] > 9) * g + rng.uniform(size=600) > 0.7).astype(float)
+    params = dict(criterion=criterion, max_depth=3, min_samples_leaf=20, random_state=0)
+    exact = UpliftTreeClassifier(splitter="best", **params).fit(X, y, treatment=g)
+    hist = UpliftTreeClassifier(splitter="hist", **params).fit(X, y, treatment=g)
+    assert_array_equal(exact.tree_.feature, hist.tree_.feature)
+    assert_allclose(exact.tree_.threshold, hist.tree_.threshold)
+    assert_allclose(exact.predict(X), hist.predict(X))
+
+
+# ---------------------------------------------------------------- behaviour
+
+
+@pytest.mark.parametrize("criterion", CLASSIFIER_CRITERIA)
+def test_classifier_recovers_effect(criterion, global_random_seed):
+    X, y, t, tau = make_uplift_classification(
+        n_samples=4000, random_state=global_random_seed
+    )
+    est = UpliftTreeClassifier(criterion=criterion, random_state=0)
+    pred = est.fit(X, y, treatment=t).predict(X)
+    assert np.corrcoef(pred, tau)[0, 1] > 0.3
+
+
+def test_regressor_recovers_effect(global_random_seed):
+    X, y, t, tau = make_uplift_regression(
+        n_samples=4000, n_treatments=2, random_state=global_random_seed
+    )
+    pred = UpliftTreeRegressor(random_state=0).fit(X, y, treatment=t).predict(X)
+    assert pred.shape == (4000, 2)
+    for k in range(2):
+        assert np.corrcoef(pred[:, k], tau[:, k])[0, 1] > 0.6
+
+
+def test_predict_is_treated_minus_control_leaf_mean(global_random_seed):
+    X, y, t, _ = make_uplift_classification(
+        n_samples=1500, n_treatments=2, random_state=global_random_seed
+    )
+    est = UpliftTreeClassifier(max_depth=2, random_state=0).fit(X, y, treatment=t)
+    leaves = est.apply(X)
+    outcomes = est.predict_outcomes(X)
+    for leaf in np.unique(leaves):
+        rows = leaves == leaf
+        for k in range(3):
+            assert_allclose(outcomes[rows, k], y[rows & (t == k)].mean())
+    assert_allclose(est.predict(X), outcomes[:, 1:] - outcomes[:, :1])
+
+
+def test_honesty_estimates_leaves_on_other_rows(global_random_seed):
+    X, y, t, _ = make_uplift_classification(
+        n_samples=2000, random_state=global_random_seed
+    )
+    est = UpliftTreeClassifier(
+        max_depth=2, honesty=True, estimation_fraction=0.4, random_state=0
+    ).fit(X, y, treatment=t)
+    value = est.tree_.value[:, 0, :]
+    # The root's weights are those of the estimation part: 40% of each group.
+    for k in range(2):
+        assert value[0, 4 + k] == pytest.approx(0.4 * np.sum(t == k), abs=2)
+    # The structure was grown on the other 60% of the rows.
+    assert est.tree_.weighted_n_node_samples[0] == pytest.approx(0.6 * 2000, abs=4)
+    plain = UpliftTreeClassifier(max_depth=2, random_state=0).fit(X, y, treatment=t)
+    assert not np.allclose(est.predict(X), plain.predict(X))
+
+
+def test_honesty_leaf_means_are_estimation_means(global_random_seed):
+    X, y, t, _ = make_uplift_regression(n_samples=1200, random_state=global_random_seed)
+    est = UpliftTreeRegressor(
+        max_depth=2, min_samples_leaf=50, honesty=True, random_state=1
+    ).fit(X, y, treatment=t)
+    value = est.tree_.value[:, 0, :]
+    total_weight = value[0, 4:6].sum()
+    assert 0.45 * 1200 <= total_weight <= 0.55 * 1200
+    # Every leaf: its means times its weights sum to the estimation part's
+    # outcome totals, which the root holds too.
+    leaves = np.flatnonzero(est.tree_.children_left == -1)
+    for k in range(2):
+        assert_allclose(
+            (value[leaves, k] * value[leaves, 4 + k]).sum(),
+            value[0, k] * value[0, 4 + k],
+        )
+
+
+def test_missing_values_go_to_a_side(global_random_seed):
+    X, y, t, tau = make_uplift_classification(
+        n_samples=3000, random_state=global_random_seed
+    )
+    X = X.copy()
+    X[::5, :3] = np.nan
+    for splitter in ("best", "hist"):
+        est = UpliftTreeClassifier(splitter=splitter, random_state=0)
+        pred = est.fit(X, y, treatment=t).predict(X)
+        assert np.all(np.isfinite(pred))
+
+
+def test_feature_importances_non_negative(global_random_seed):
+    X, y, t, _ = make_uplift_classification(
+        n_samples=2000, random_state=global_random_seed
+    )
+    imp = (
+        UpliftTreeClassifier(random_state=0).fit(X, y, treatment=t).feature_importances_
+    )
+    assert np.all(imp >= 0) and imp.sum() == pytest.approx(1.0)
+
+
+def test_pickle_round_trip(global_random_seed):
+    X, y, t, _ = make_uplift_classification(
+        n_samples=1000, random_state=global_random_seed
+    )
+    est = UpliftTreeClassifier(max_depth=2, random_state=0).fit(X, y, treatment=t)
+    restored = pickle.loads(pickle.dumps(est))
+    assert_array_equal(restored.predict(X), est.predict(X))
+
+
+def test_export_text():
+    X, y, t, _ = make_uplift_classification(n_samples=1000, random_state=0)
+    est = UpliftTreeClassifier(max_depth=1, random_state=0).fit(X, y, treatment=t)
+    f, thr = est.tree_.feature[0], est.tree_.threshold[0]
+    means = est.tree_.value[:, 0, :2]
+    text = export_text(est, feature_names=[f"x{i}" for i in range(X.shape[1])])
+    lines = text.splitlines()
+    assert lines[0] == f"|--- x{f} <= {thr:.2f}"
+    assert lines[1] == f"|   |--- uplift: {means[1, 1] - means[1, 0]:.2f}"
+    assert lines[2] == f"|--- x{f} >  {thr:.2f}"
+    assert "control: " in export_text(est, show_groups=True)
+    assert "truncated branch of depth 2" in export_text(est, max_depth=0)
+    with pytest.raises(ValueError, match="feature_names"):
+        export_text(est, feature_names=["a"])
+
+
+def test_continuous_outcome_with_classifier_criterion():
+    X, y, t, _ = make_uplift_regression(n_samples=300, random_state=0)
+    with pytest.raises(ValueError, match="binary.*UpliftTreeRegressor"):
+        UpliftTreeClassifier().fit(X, y, treatment=t)
+
+
+def test_group_without_samples():
+    X, y, t, _ = make_uplift_classification(
+        n_samples=300, n_treatments=2, random_state=0
+    )
+    weight = np.where(t == 2, 0.0, 1.0)
+    with pytest.raises(ValueError, match="group.*2.*no samples"):
+        UpliftTreeClassifier().fit(X, y, treatment=t, sample_weight=weight)
+
+
+def test_honesty_needs_rows_of_every_group_in_both_parts():
+    X, y, t, _ = make_uplift_classification(n_samples=300, random_state=0)
+    t = np.zeros(300, dtype=int)
+    t[0] = 1
+    with pytest.raises(ValueError, match="no samples in the"):
+        UpliftTreeClassifier(honesty=True).fit(X, y, treatment=t)
