@@ -71,7 +71,7 @@ class BaseUpliftForest(UpliftMixin, BaseEstimator):
         return {name: getattr(self, name) for name in names if name != "random_state"}
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, *, treatment, sample_weight=None):
+    def fit(self, X, y, *, treatment=None, sample_weight=None):
         """Grow the forest.
 
         Parameters

@@ -268,7 +268,7 @@ class BaseUpliftTree(UpliftMixin, BaseEstimator):
         return tree
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, *, treatment, sample_weight=None):
+    def fit(self, X, y, *, treatment=None, sample_weight=None):
         """Grow the uplift tree.
 
         Parameters

@@ -48,6 +48,10 @@ def uplift_estimator_instances():
         SLearner,
         TLearner,
         TransformedOutcome,
+        UpliftRandomForestClassifier,
+        UpliftRandomForestRegressor,
+        UpliftTreeClassifier,
+        UpliftTreeRegressor,
         XLearner,
     )
 
@@ -66,6 +70,11 @@ def uplift_estimator_instances():
         DRLearner(tree, cv=3),
         ClassTransformation(DecisionTreeClassifier(max_depth=3, random_state=0)),
         TransformedOutcome(LinearRegression()),
+        UpliftTreeClassifier(min_samples_leaf=10, max_depth=3),
+        UpliftTreeClassifier(criterion="DDP", splitter="hist", min_samples_leaf=10),
+        UpliftTreeRegressor(min_samples_leaf=10, honesty=True),
+        UpliftRandomForestClassifier(n_estimators=5, min_samples_leaf=10),
+        UpliftRandomForestRegressor(n_estimators=5, min_samples_leaf=10, n_jobs=2),
     ]
 
 
