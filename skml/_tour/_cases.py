@@ -470,6 +470,60 @@ def uplift_case(name, make_learner):
     return Case("uplift", name, "campaign", run)
 
 
+def uplift_forest_case():
+    """skml's uplift random forest (histogram splits) against a T-learner on
+    scikit-learn's forest, on the campaign data of :func:`uplift_case`."""
+
+    def run(quick):
+        import sklearn.ensemble as sk
+        from sklearn.model_selection import train_test_split
+
+        from skml.datasets import make_uplift_classification
+        from skml.metrics import qini_auc_score
+        from skml.uplift import TLearner, UpliftRandomForestClassifier
+
+        n_samples = 5_000 if quick else 50_000
+        X, y, t, _ = make_uplift_classification(n_samples, 20, random_state=0)
+        X_train, X_test, y_train, y_test, t_train, t_test = train_test_split(
+            X, y, t, test_size=0.3, random_state=0, stratify=t
+        )
+        learners = (
+            UpliftRandomForestClassifier(
+                n_estimators=100,
+                max_depth=5,
+                min_samples_leaf=50,
+                max_features=10,
+                splitter="hist",
+                n_jobs=-1,
+                random_state=0,
+            ),
+            TLearner(
+                sk.RandomForestRegressor(
+                    n_estimators=50, min_samples_leaf=50, n_jobs=-1, random_state=0
+                )
+            ),
+        )
+        scores, times = [], []
+        for learner in learners:
+            start = time.perf_counter()
+            learner.fit(X_train, y_train, treatment=t_train)
+            times.append(time.perf_counter() - start)
+            uplift = learner.predict(X_test)
+            scores.append(float(qini_auc_score(y_test, uplift, t_test)))
+        return Result(
+            "uplift",
+            "UpliftRandomForestClassifier (vs sklearn TLearner)",
+            f"campaign {n_samples}x20",
+            "qini AUC (held out)",
+            scores[0],
+            scores[1],
+            times[0],
+            times[1],
+        )
+
+    return Case("uplift", "UpliftRandomForestClassifier", "campaign", run)
+
+
 def _uplift_cases():
     import skml.uplift as ours
 
@@ -484,6 +538,7 @@ def _uplift_cases():
             "DRLearner(RandomForestRegressor)",
             lambda base: ours.DRLearner(base, cv=3, random_state=0),
         ),
+        uplift_forest_case(),
     ]
 
 
