@@ -122,6 +122,8 @@ cdef struct Criterion:
     float64_t* parent_means     # uplift: (n_groups,) parent's regularised means
     float64_t* node_means       # uplift: (n_groups,) node's regularised means
     float64_t node_metric       # uplift: the divergence (CTS: best mean) of them
+    float64_t norm_all          # uplift: the node's 0.9 H(treated, control)
+    float64_t* norm_groups      # uplift: (n_groups,) the node's 0.1 H(group, control)
 
 
 cdef inline void crit_add(const Criterion* c, float64_t* stats,
@@ -350,26 +352,27 @@ cdef inline float64_t _uplift_normalization(const Criterion* c,
                                             const float64_t* right) noexcept nogil:
     # Rzepakowski and Jaroszewicz's I(A) + 1/2 (with causalml's weights 0.9
     # and 0.1 of its divergence terms and its +0.1 smoothing of the
-    # proportions), from the group weights of the node and its right child.
+    # proportions), from the group weights of the node and its right child;
+    # the terms of the node alone are kept by crit_begin_node.
     cdef intp_t g, st = c.stride
     cdef float64_t n_c = parent[c.control * st], n_c_r = right[c.control * st]
-    cdef float64_t n_t = 0.0, n_t_r = 0.0, total, pc_a, n_g, p_g, norm
+    cdef float64_t n_t = 0.0, n_t_r = 0.0, total, pc_a, n_g, p_g, norm, kl
     for g in range(c.n_groups):
         if g != c.control:
             n_t += parent[g * st]
             n_t_r += right[g * st]
     total = n_t + n_c
     pc_a = n_c_r / (n_c + 0.1)
-    norm = (0.9 * _cross_entropy(n_t / total, n_c / total)
-            * _binary_kl(n_t_r / (n_t + 0.1), pc_a))
+    kl = _binary_kl(n_t_r / (n_t + 0.1), pc_a)
+    norm = c.norm_all * kl
     for g in range(c.n_groups):
         if g == c.control:
             continue
         n_g = parent[g * st]
         p_g = right[g * st] / (n_g + 0.1)
-        norm += (0.1 * _cross_entropy(n_g / (n_g + n_c), n_c / (n_g + n_c))
-                 * _binary_kl(p_g, pc_a))
-        norm += n_g / total * _entropy(p_g)
+        if c.n_groups > 2:  # else the group is all the treated: the same KL
+            kl = _binary_kl(p_g, pc_a)
+        norm += c.norm_groups[g] * kl + n_g / total * _entropy(p_g)
     return norm + n_c / total * _entropy(pc_a) + 0.5
 
 
@@ -618,8 +621,10 @@ cdef inline void crit_begin_node(Criterion* c, const float64_t* stats,
     """The builder is about to evaluate a node of statistics ``stats`` (its
     impurity, split and value), whose parent has the value ``parent_value``
     (NULL for the root). Uplift criteria keep the regularised group means of
-    the node and of its parent; the other kinds have no per-node state."""
+    the node and of its parent, and the terms of the normalisation that depend
+    on the node alone; the other kinds have no per-node state."""
     cdef intp_t g
+    cdef float64_t n_c, n_t, n_g
     if _is_uplift(c):
         c.has_parent = parent_value != NULL
         if c.has_parent:
@@ -628,6 +633,15 @@ cdef inline void crit_begin_node(Criterion* c, const float64_t* stats,
         for g in range(c.n_groups):
             c.node_means[g] = _group_mean(c, stats, g, 0)
         c.node_metric = _uplift_divergence(c, stats, 0)
+        n_c = stats[c.control * c.stride]
+        n_t = 0.0
+        for g in range(c.n_groups):
+            n_g = stats[g * c.stride]
+            c.norm_groups[g] = 0.1 * _cross_entropy(n_g / (n_g + n_c),
+                                                    n_c / (n_g + n_c))
+            if g != c.control:
+                n_t += n_g
+        c.norm_all = 0.9 * _cross_entropy(n_t / (n_t + n_c), n_c / (n_t + n_c))
     # GINI .. NEWTON: nothing to keep.
 
 cdef class CriterionSource:
@@ -639,4 +653,4 @@ cdef class CriterionSource:
     cdef const float64_t[:, ::1] rows_mv    # weighted dense contributions
     cdef const float64_t[::1] weights_mv    # sample weights
     cdef const intp_t[:, ::1] ranks_mv      # target ranks per output (MEDIAN)
-    cdef float64_t[::1] means_mv            # uplift: parent's then node's means
+    cdef float64_t[::1] means_mv            # uplift: parent's, node's means; norms

@@ -100,9 +100,11 @@ cdef class CriterionSource:
         self.c.normalization = normalization
         self.c.has_parent = 0
         self.c.node_metric = 0.0
-        self.means_mv = np.zeros(2 * max(n_groups, 1))
+        self.means_mv = np.zeros(3 * max(n_groups, 1))
         self.c.parent_means = &self.means_mv[0]
         self.c.node_means = &self.means_mv[max(n_groups, 1)]
+        self.c.norm_groups = &self.means_mv[2 * max(n_groups, 1)]
+        self.c.norm_all = 0.0
         self.weights_mv = weights
         self.c.weights = &self.weights_mv[0] if weights.shape[0] else NULL
         self.c.n_classes = NULL
