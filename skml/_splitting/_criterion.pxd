@@ -615,7 +615,6 @@ cdef inline void crit_value(const Criterion* c, const float64_t* stats,
     # No other kind: CriterionSource admits only the kinds above.
 
 
-
 cdef inline void crit_begin_node(Criterion* c, const float64_t* stats,
                                  const float64_t* parent_value) noexcept nogil:
     """The builder is about to evaluate a node of statistics ``stats`` (its
@@ -643,6 +642,7 @@ cdef inline void crit_begin_node(Criterion* c, const float64_t* stats,
                 n_t += n_g
         c.norm_all = 0.9 * _cross_entropy(n_t / (n_t + n_c), n_c / (n_t + n_c))
     # GINI .. NEWTON: nothing to keep.
+
 
 cdef class CriterionSource:
     # Owns the arrays a Criterion struct points into.
