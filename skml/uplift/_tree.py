@@ -69,7 +69,13 @@ def check_groups_present(codes, sample_weight, n_groups, labels, where=""):
 
 def node_effects(tree, n_groups):
     """Per-node group means (n_nodes, n_groups) of a fitted uplift tree."""
-    return tree.value[:, 0, :n_groups]
+    value = tree.value
+    if value.shape[1:] != (1, 3 * n_groups):
+        raise ValueError(
+            f"The uplift tree's node values have shape {value.shape[1:]}; "
+            f"{n_groups} groups need (1, {3 * n_groups})."
+        )
+    return value[:, 0, :n_groups]
 
 
 def uplift_feature_importances(tree, normalize=True):

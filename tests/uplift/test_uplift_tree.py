@@ -365,3 +365,18 @@ def test_honesty_needs_rows_of_every_group_in_both_parts():
     t[0] = 1
     with pytest.raises(ValueError, match="no samples in the"):
         UpliftTreeClassifier(honesty=True).fit(X, y, treatment=t)
+
+
+def test_tree_of_wrong_value_width_raises_on_predict():
+    from skml._splitting import Tree
+
+    X, y, t, _ = make_uplift_classification(n_samples=500, random_state=0)
+    est = UpliftTreeClassifier(max_depth=1, random_state=0).fit(X, y, treatment=t)
+    state = est.tree_.__getstate__()
+    state["n_classes"] = np.array([2])
+    state["value"] = state["value"][:, :, :2].copy()
+    tree = Tree(state["n_features"], state["n_classes"], 1)
+    tree.__setstate__(state)
+    est.tree_ = tree
+    with pytest.raises(ValueError, match="node values have shape"):
+        est.predict(X)
