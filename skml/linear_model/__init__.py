@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""Linear models: least squares, ridge, lasso and elastic net, logistic regression.
+
+Lasso and elastic net are fitted by compiled coordinate descent with duality-gap
+stopping (``skml.linear_model._cd_fast``).
+"""
+
+from skml.linear_model._least_squares import LinearRegression, Ridge
+
+__all__ = [
+    "LinearRegression",
+    "Ridge",
+]
