@@ -6,9 +6,19 @@ Lasso and elastic net are fitted by compiled coordinate descent with duality-gap
 stopping (``skml.linear_model._cd_fast``).
 """
 
+from skml.linear_model._coordinate_descent import (
+    ElasticNet,
+    Lasso,
+    enet_path,
+    lasso_path,
+)
 from skml.linear_model._least_squares import LinearRegression, Ridge
 
 __all__ = [
+    "ElasticNet",
+    "Lasso",
     "LinearRegression",
     "Ridge",
+    "enet_path",
+    "lasso_path",
 ]

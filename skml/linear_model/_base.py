@@ -82,4 +82,3 @@ def set_coef(estimator, coef, X_offset, y_offset, fit_intercept, y_ndim):
     else:
         estimator.coef_ = coef
         estimator.intercept_ = intercept
-

@@ -140,8 +140,10 @@ class LinearRegression(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         "fit_intercept": ["boolean"],
         "solver": [StrOptions({"lstsq", "normal", "gd"})],
         "positive": ["boolean"],
-        "learning_rate": [Interval(Real, 0, None, closed="neither"),
-                          StrOptions({"auto"})],
+        "learning_rate": [
+            Interval(Real, 0, None, closed="neither"),
+            StrOptions({"auto"}),
+        ],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
     }
@@ -464,9 +466,7 @@ def _ridge_cholesky(Xs, Ys, alpha):
         )
         if same_alpha:
             return solve_one(alpha[0], rhs)
-        return np.column_stack(
-            [solve_one(a, rhs[:, k]) for k, a in enumerate(alpha)]
-        )
+        return np.column_stack([solve_one(a, rhs[:, k]) for k, a in enumerate(alpha)])
     kernel = Xs @ Xs.T
     solve_one = lambda a, b: linalg.solve(  # noqa: E731
         kernel + a * np.eye(n_samples), b, assume_a="pos", check_finite=False
