@@ -13,11 +13,13 @@ from skml.linear_model._coordinate_descent import (
     lasso_path,
 )
 from skml.linear_model._least_squares import LinearRegression, Ridge
+from skml.linear_model._logistic import LogisticRegression
 
 __all__ = [
     "ElasticNet",
     "Lasso",
     "LinearRegression",
+    "LogisticRegression",
     "Ridge",
     "enet_path",
     "lasso_path",
