@@ -195,10 +195,15 @@ def test_lasso_path_sparsity_decreases_with_alpha(global_random_seed):
     rng = np.random.RandomState(global_random_seed)
     Q, _ = np.linalg.qr(rng.randn(50, 10))
     y = Q @ rng.randn(10) + 0.1 * rng.randn(50)
-    _, coefs, _ = lasso_path(Q * np.sqrt(50), y, alphas=30, tol=1e-10)
+    X = Q * np.sqrt(50)
+    alphas, coefs, _ = lasso_path(X, y, alphas=30, tol=1e-12)
     n_nonzero = (coefs != 0).sum(axis=0)
     assert np.all(np.diff(n_nonzero) >= 0)
-    assert n_nonzero[0] == 0 and n_nonzero[-1] == 10
+    assert n_nonzero[0] == 0
+    # X^T X = n I, so the solution is the soft-thresholded X^T y / n.
+    z = X.T @ y / 50
+    expected = np.sign(z)[:, None] * np.maximum(np.abs(z)[:, None] - alphas, 0)
+    assert_allclose(coefs, expected, atol=1e-8)
 
 
 def test_path_given_alphas_and_multi_target(global_random_seed):
