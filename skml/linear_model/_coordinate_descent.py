@@ -262,7 +262,7 @@ class ElasticNet(_BaseElasticNet):
     >>> from sklearn.datasets import make_regression
     >>> from skml.linear_model import ElasticNet
     >>> X, y = make_regression(n_features=5, n_informative=2, random_state=0)
-    >>> reg = ElasticNet(alpha=1.0, l1_ratio=0.7).fit(X, y)
+    >>> reg = ElasticNet(alpha=10.0, l1_ratio=0.9).fit(X, y)
     >>> int((reg.coef_ != 0).sum())
     2
     """
