@@ -27,10 +27,12 @@ from skml.utils._sklearn import (
 # Armijo constant and the most halvings of the proximal Newton line search.
 _ARMIJO = 0.01
 _MAX_HALVINGS = 40
-# Inner coordinate descent: at most this many epochs per Newton step, and stop
-# once the largest curvature-scaled step is below this fraction of the current
-# optimality violation.
-_MAX_INNER_EPOCHS = 20
+# Inner coordinate descent: stop once the largest curvature-scaled step is
+# below a fraction of the current optimality violation, or after a cap of
+# epochs that starts small (early Newton models need only a rough solve) and
+# doubles, up to the maximum, each time an inner solve reaches it.
+_FIRST_INNER_EPOCHS = 5
+_MAX_INNER_EPOCHS = 100
 _INNER_FRACTION = 0.1
 
 
@@ -188,6 +190,7 @@ def _newton_cd(
     z_b = np.zeros(1)
     converged = False
     n_iter = 0
+    inner_cap = _FIRST_INNER_EPOCHS
     for it in range(max_iter):
         n_iter = it + 1
         violation = 0.0
@@ -206,7 +209,7 @@ def _newton_cd(
             z = W[k].copy()
             z_b[0] = 0.0
             u[:] = 0.0
-            quadratic_cd(
+            epochs = quadratic_cd(
                 z,
                 z_b,
                 X,
@@ -218,9 +221,11 @@ def _newton_cd(
                 lam1,
                 lam2,
                 fit_intercept,
-                _MAX_INNER_EPOCHS,
+                inner_cap,
                 max(_INNER_FRACTION * viol_k, 0.1 * threshold),
             )
+            if epochs >= inner_cap:
+                inner_cap = min(2 * inner_cap, _MAX_INNER_EPOCHS)
             d = z - W[k]
             d_b = z_b[0]
             if not d.any() and d_b == 0.0:
