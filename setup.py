@@ -96,6 +96,7 @@ EXTENSIONS = {
         "sources": ["skml/_splitting/_pruning.pyx"],
         "language": "c++",
     },
+    "skml.linear_model._cd_fast": {"sources": ["skml/linear_model/_cd_fast.pyx"]},
     "skml.ensemble._forest_predict": {
         "sources": ["skml/ensemble/_forest_predict.pyx"],
         "openmp": True,

@@ -16,6 +16,7 @@ _SUBMODULES = (
     "cluster",
     "decomposition",
     "ensemble",
+    "linear_model",
     "metrics",
     "naive_bayes",
     "neighbors",
