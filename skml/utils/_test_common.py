@@ -22,16 +22,34 @@ FAST_PARAMS = {
 # name -> {check name: reason}. Classical estimators must stay out of this table.
 EXPECTED_FAILED_CHECKS = {}
 
+# Wrappers whose library is an optional dependency, and the module they need.
+OPTIONAL_LIBRARY = {
+    "XGBoostClassifier": "xgboost",
+    "XGBoostRegressor": "xgboost",
+    "LightGBMClassifier": "lightgbm",
+    "LightGBMRegressor": "lightgbm",
+}
+
+
+def library_available(name):
+    """Whether the optional library the estimator ``name`` needs is importable
+    (True for estimators that need none)."""
+    import importlib.util
+
+    module = OPTIONAL_LIBRARY.get(name)
+    return module is None or importlib.util.find_spec(module) is not None
+
 
 def estimator_instances():
     """Return one instance of every classical public estimator (uplift ones aside),
-    with ``FAST_PARAMS`` applied."""
+    with ``FAST_PARAMS`` applied. Wrappers of an optional library that is not
+    installed are left out."""
     from skml.uplift import UpliftMixin
 
     return [
         cls(**FAST_PARAMS.get(name, {}))
         for name, cls in all_estimators()
-        if not issubclass(cls, UpliftMixin)
+        if not issubclass(cls, UpliftMixin) and library_available(name)
     ]
 
 
