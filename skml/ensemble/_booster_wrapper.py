@@ -364,7 +364,7 @@ class _BoosterWrapper(BaseEstimator):
         return state
 
     def __setstate__(self, state):
-        if isinstance(state.get("booster_"), bytes | str):
+        if "booster_" in state:
             state = dict(state)
             state["booster_"] = self._backend.load(
                 state["booster_"], effective_n_threads(state.get("n_jobs"))

@@ -8,6 +8,7 @@ come from ``Booster.predict``, the calls ``lightgbm.LGBMClassifier`` makes, so t
 wrappers predict what LightGBM's own estimators predict at the same settings.
 """
 
+import re
 from numbers import Integral
 
 import numpy as np
@@ -27,6 +28,127 @@ __all__ = ["LightGBMClassifier", "LightGBMRegressor"]
 
 # LightGBM's own names of the objective (docs: Parameters, "objective").
 _OBJECTIVE_KEYS = ("objective", "objective_type", "app", "application", "loss")
+
+
+def _key_values(block):
+    """The ``key=value`` lines of a block of LightGBM's model text."""
+    values = {}
+    for line in block.split("\n"):
+        key, sep, value = line.partition("=")
+        if sep:
+            values[key] = value
+    return values
+
+
+def _numbers(values, key, count, kind=float):
+    try:
+        numbers = [kind(token) for token in values.get(key, "").split()]
+    except ValueError:
+        raise ValueError(f"{key} holds a value that is not a number.") from None
+    if len(numbers) != count:
+        raise ValueError(f"{key} has {len(numbers)} entries, expected {count}.")
+    return numbers
+
+
+def _check_tree(block, index, n_features):
+    """Refuse a tree whose arrays disagree with its leaf count, whose nodes do
+    not form a tree (each node reached once, children after parents), or whose
+    features or categorical thresholds are out of range."""
+    values = _key_values(block)
+    if values.get("Tree") != str(index):
+        raise ValueError(f"tree {index} does not start where tree_sizes says.")
+    (n_leaves,) = _numbers(values, "num_leaves", 1, int)
+    (n_cat,) = _numbers(values, "num_cat", 1, int)
+    if n_leaves < 1 or n_cat < 0:
+        raise ValueError(f"tree {index} has {n_leaves} leaves, {n_cat} categories.")
+    n_nodes = n_leaves - 1
+    # LightGBM reads each array by the leaf count, without checking its length.
+    for key, count in (
+        ("leaf_value", n_leaves),
+        ("leaf_weight", n_leaves),
+        ("leaf_count", n_leaves),
+        ("split_gain", n_nodes),
+        ("internal_value", n_nodes),
+        ("internal_weight", n_nodes),
+        ("internal_count", n_nodes),
+    ):
+        if key in values or key == "leaf_value":
+            _numbers(values, key, count)
+    if n_nodes == 0:
+        return
+    features = _numbers(values, "split_feature", n_nodes, int)
+    if min(features) < 0 or max(features) >= n_features:
+        raise ValueError(f"tree {index} splits on a feature out of range.")
+    threshold = _numbers(values, "threshold", n_nodes)
+    decision = _numbers(values, "decision_type", n_nodes, int)
+    left = _numbers(values, "left_child", n_nodes, int)
+    right = _numbers(values, "right_child", n_nodes, int)
+    internal, leaves = [], []
+    for node, children in enumerate(zip(left, right)):
+        for child in children:
+            if child >= 0:
+                if not node < child < n_nodes:
+                    raise ValueError(f"tree {index} has a child before its parent.")
+                internal.append(child)
+            else:
+                leaves.append(~child)
+    if sorted(internal) != list(range(1, n_nodes)) or sorted(leaves) != list(
+        range(n_leaves)
+    ):
+        raise ValueError(f"tree {index}: the nodes do not form a tree.")
+    if n_cat:
+        bounds = _numbers(values, "cat_boundaries", n_cat + 1, int)
+        if bounds[0] != 0 or any(b > a for a, b in zip(bounds[1:], bounds)):
+            raise ValueError(f"tree {index} has invalid cat_boundaries.")
+        _numbers(values, "cat_threshold", bounds[-1], int)
+    for kind, value in zip(decision, threshold):
+        if kind & 1 and not (0 <= value < n_cat and value == int(value)):
+            raise ValueError(f"tree {index} has a categorical split out of range.")
+    if values.get("is_linear", "0") != "0":
+        raise ValueError(f"tree {index} is a linear tree, which skml does not load.")
+
+
+def check_model_string(model):
+    """Check the structure of a LightGBM model string before LightGBM parses it
+    (LightGBM reads past the end of a truncated or edited model)."""
+    start = model.find("\nTree=0\n")
+    end = model.find("\nend of trees\n")
+    if not model.startswith("tree\n") or start < 0 or end < start:
+        raise ValueError("not a LightGBM model string (no trees section).")
+    header = _key_values(model[:start])
+    header.setdefault("feature_names", "")
+    (n_features,) = _numbers(header, "max_feature_idx", 1, int)
+    n_features += 1
+    (n_classes,) = _numbers(header, "num_class", 1, int)
+    (per_iteration,) = _numbers(header, "num_tree_per_iteration", 1, int)
+    sizes = [int(t) for t in header.get("tree_sizes", "x").split() if t.isdigit()]
+    if (
+        n_features < 1
+        or n_classes < 1
+        or per_iteration < 1
+        or len(sizes) != len(header.get("tree_sizes", "").split())
+        or len(sizes) % per_iteration
+        or any(
+            len(header[key].split()) != n_features
+            for key in ("feature_names", "feature_infos", "monotone_constraints")
+            if key in header or key == "feature_names"
+        )
+    ):
+        raise ValueError("the header of the LightGBM model is inconsistent.")
+    offset = start + 1
+    for index, size in enumerate(sizes):
+        _check_tree(model[offset:offset + size], index, n_features)
+        offset += size
+    if offset != end + 1:
+        raise ValueError("tree_sizes does not match the trees section.")
+    tail = model[end:]
+    first, last = tail.find("\nparameters:\n"), tail.find("\nend of parameters\n")
+    if first < 0 or last < first or not all(
+        re.fullmatch(r"\[\w+: [^\[\]\n]*\]", line)
+        for line in tail[first + len("\nparameters:\n"):last].split("\n")
+        if line
+    ):
+        raise ValueError("the parameters section is missing or truncated.")
 
 
 class _LightGBMBackend:
@@ -161,6 +283,10 @@ class _LightGBMBackend:
         lgb = import_library("lightgbm")
         if not isinstance(model, str):
             raise ValueError("A LightGBM model must be stored as a str.")
+        try:
+            check_model_string(model)
+        except ValueError as exc:
+            raise ValueError(f"Invalid LightGBM model: {exc}") from None
         try:
             return lgb.Booster(model_str=model)
         except lgb.basic.LightGBMError as exc:

@@ -9,6 +9,7 @@ the exact and approx tree methods) and predictions come from
 the wrappers predict what XGBoost's own estimators predict at the same settings.
 """
 
+import json
 from numbers import Integral
 
 import numpy as np
@@ -25,6 +26,104 @@ from skml.ensemble._booster_wrapper import (
 from skml.utils._sklearn import Interval
 
 __all__ = ["XGBoostClassifier", "XGBoostRegressor"]
+
+
+_INVALID_NODE = 2147483647  # XGBoost's parent of the root
+
+
+def _int_list(tree, key, count, low, high):
+    values = tree.get(key)
+    if not isinstance(values, list) or len(values) != count:
+        raise ValueError(f"{key} must be a list of {count} entries.")
+    if any(type(v) is not int or not low <= v < high for v in values):
+        raise ValueError(f"{key} holds entries outside [{low}, {high}).")
+    return values
+
+
+def _check_tree(tree, n_features):
+    """Refuse a tree whose arrays disagree with its node count, whose nodes do
+    not form a tree (children after their parent, each reached once) or that
+    splits on a feature or category out of range."""
+    param = tree.get("tree_param", {})
+    n_nodes = int(param.get("num_nodes", -1))
+    if n_nodes < 1 or param.get("size_leaf_vector", "1") not in ("0", "1"):
+        raise ValueError("a tree has no nodes or vector leaves.")
+    left = _int_list(tree, "left_children", n_nodes, -1, n_nodes)
+    right = _int_list(tree, "right_children", n_nodes, -1, n_nodes)
+    parents = _int_list(tree, "parents", n_nodes, 0, _INVALID_NODE + 1)
+    features = _int_list(tree, "split_indices", n_nodes, 0, max(n_features, 1))
+    split_type = _int_list(tree, "split_type", n_nodes, 0, 2)
+    _int_list(tree, "default_left", n_nodes, 0, 2)
+    for key in ("split_conditions", "base_weights", "loss_changes", "sum_hessian"):
+        values = tree.get(key)
+        if not isinstance(values, list) or len(values) != n_nodes or not all(
+            isinstance(v, float | int) for v in values
+        ):
+            raise ValueError(f"{key} must be a list of {n_nodes} numbers.")
+    reached = [0] * n_nodes
+    for node in range(n_nodes):
+        children = (left[node], right[node])
+        if children == (-1, -1):
+            continue
+        if min(children) <= node or features[node] >= n_features:
+            raise ValueError("a tree has a child before its parent.")
+        for child in children:
+            reached[child] += 1
+            if parents[child] != node:
+                raise ValueError("a tree's parents disagree with its children.")
+    if reached != [0] + [1] * (n_nodes - 1):
+        raise ValueError("the nodes of a tree do not form a tree.")
+    cat_nodes = _int_list(tree, "categories_nodes",
+                          len(tree.get("categories_nodes", [])), 0, n_nodes)
+    n_cat = len(_int_list(tree, "categories", len(tree.get("categories", [])), 0,
+                          2**31))
+    segments = _int_list(tree, "categories_segments", len(cat_nodes), 0, n_cat + 1)
+    sizes = _int_list(tree, "categories_sizes", len(cat_nodes), 0, n_cat + 1)
+    if any(a + b > n_cat for a, b in zip(segments, sizes)) or sorted(
+        cat_nodes
+    ) != [i for i in range(n_nodes) if split_type[i] == 1]:
+        raise ValueError("the categorical splits of a tree are inconsistent.")
+
+
+def check_model(model):
+    """Check the structure of a parsed XGBoost JSON model before XGBoost loads
+    it (XGBoost trusts the node indices and array lengths it reads)."""
+    learner = model["learner"]
+    param = learner["learner_model_param"]
+    n_features = int(param["num_feature"])
+    n_groups = max(int(param.get("num_class", "0")), 1)
+    booster = learner["gradient_booster"]
+    name = booster["name"]
+    if name == "dart":
+        booster = booster["gbtree"]
+    elif name == "gblinear":
+        weights = booster["model"]["weights"]
+        if len(weights) != (n_features + 1) * n_groups:
+            raise ValueError("the linear weights do not match the features.")
+        return
+    elif name != "gbtree":
+        raise ValueError(f"unknown booster {name!r}.")
+    gbtree = booster["model"]
+    trees = gbtree["trees"]
+    n_trees = int(gbtree["gbtree_model_param"]["num_trees"])
+    if len(trees) != n_trees:
+        raise ValueError("num_trees does not match the trees.")
+    _int_list(gbtree, "tree_info", n_trees, 0, n_groups)
+    indptr = _int_list(gbtree, "iteration_indptr", len(gbtree["iteration_indptr"]),
+                       0, n_trees + 1)
+    if not indptr or indptr[0] != 0 or indptr[-1] != n_trees or any(
+        b < a for a, b in zip(indptr, indptr[1:])
+    ):
+        raise ValueError("iteration_indptr does not index the trees.")
+    cats = gbtree.get("cats", {})
+    if any(cats.get(key) for key in cats) and not any(
+        1 in tree.get("split_type", []) for tree in trees
+    ):
+        raise ValueError("categories are stored but no tree splits on them.")
+    for index, tree in enumerate(trees):
+        if tree.get("id") != index:
+            raise ValueError("the trees are not numbered in order.")
+        _check_tree(tree, n_features)
 
 
 class _XGBoostBackend:
@@ -149,16 +248,22 @@ class _XGBoostBackend:
 
     @staticmethod
     def dump(booster):
-        return bytes(booster.save_raw(raw_format="ubj"))
+        return bytes(booster.save_raw(raw_format="json"))
 
     @staticmethod
     def load(raw, n_threads):
         xgb = import_library("xgboost")
         if not isinstance(raw, bytes):
             raise ValueError("An XGBoost model must be stored as bytes.")
+        try:
+            model = json.loads(raw)
+            check_model(model)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"Invalid XGBoost model: {exc!r}") from None
         booster = xgb.Booster(params={"nthread": n_threads})
         try:
-            booster.load_model(bytearray(raw))
+            # Re-encoded from what was checked, so XGBoost parses valid JSON.
+            booster.load_model(bytearray(json.dumps(model).encode()))
         except xgb.core.XGBoostError as exc:
             raise ValueError(f"Invalid XGBoost model: {exc}") from exc
         return booster

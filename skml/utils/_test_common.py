@@ -17,6 +17,12 @@ FAST_PARAMS = {
     "ExtraTreesRegressor": {"n_estimators": 5},
     "MLPClassifier": {"max_iter": 100},
     "MLPRegressor": {"max_iter": 100},
+    # One thread: the checks do not depend on it, and the libraries' OpenMP
+    # threads spin-wait badly on a loaded machine.
+    "XGBoostClassifier": {"n_estimators": 20, "n_jobs": 1},
+    "XGBoostRegressor": {"n_estimators": 20, "n_jobs": 1},
+    "LightGBMClassifier": {"n_estimators": 20, "n_jobs": 1},
+    "LightGBMRegressor": {"n_estimators": 20, "n_jobs": 1},
 }
 
 # name -> {check name: reason}. Classical estimators must stay out of this table.
