@@ -72,7 +72,8 @@ def _check_tree(block, index, n_features):
         ("internal_weight", n_nodes),
         ("internal_count", n_nodes),
     ):
-        if key in values or key == "leaf_value":
+        # A one-leaf tree has only its value (LightGBM reads nothing else).
+        if key == "leaf_value" or (key in values and n_nodes):
             _numbers(values, key, count)
     if n_nodes == 0:
         return

@@ -25,8 +25,20 @@ FAST_PARAMS = {
     "LightGBMRegressor": {"n_estimators": 20, "n_jobs": 1},
 }
 
-# name -> {check name: reason}. Classical estimators must stay out of this table.
-EXPECTED_FAILED_CHECKS = {}
+# name -> {check name: reason}. Classical estimators must stay out of this table;
+# the only entries are what a wrapped library's own arithmetic makes fail.
+_XGB_FLOAT32 = (
+    "XGBoost multiplies each float32 gradient by its weight in float32, so a "
+    "weight of 3 and three copies of a row differ in the last bits; after 20 "
+    "rounds the 3-class probabilities differ by ~3e-8, above the check's rtol of "
+    "1e-7 (xgboost.XGBClassifier fails the same way)."
+)
+EXPECTED_FAILED_CHECKS = {
+    "XGBoostClassifier": {
+        "check_sample_weight_equivalence_on_dense_data": _XGB_FLOAT32,
+        "check_sample_weight_equivalence_on_sparse_data": _XGB_FLOAT32,
+    },
+}
 
 # Wrappers whose library is an optional dependency, and the module they need.
 OPTIONAL_LIBRARY = {
