@@ -98,7 +98,8 @@ def test_regressor_matches_library(name, global_random_seed):
     ours = WRAPPERS[name][1](**params, early_stopping=False).fit(X, y)
     raw = _raw(name, "reg", **params).fit(X, y)
     assert_allclose(ours.predict(X), raw.predict(X), rtol=1e-6, atol=1e-6)
-    assert ours.objective_ == ("reg:squarederror" if name == "xgboost" else "regression")
+    expected = "reg:squarederror" if name == "xgboost" else "regression"
+    assert ours.objective_ == expected
 
 
 @pytest.mark.parametrize("name", LIBRARIES)
@@ -353,6 +354,61 @@ def test_pickle_keeps_predictions_and_rejects_corrupt_models(name):
         WRAPPERS[name][0]().__setstate__(corrupt)
     with pytest.raises(ValueError, match="stored as"):
         WRAPPERS[name][0]().__setstate__(dict(state, booster_=[1, 2]))
+
+
+@pytest.mark.slow  # a fresh interpreter importing skml: seconds
+def _xgb_edits():
+    import json
+
+    def edit(change):
+        def apply(raw):
+            model = json.loads(raw)
+            change(model["learner"]["gradient_booster"]["model"]["trees"][1])
+            return json.dumps(model).encode()
+
+        return apply
+
+    def set_(key, index, value):
+        return edit(lambda tree: tree[key].__setitem__(index, value))
+
+    return {
+        "child out of range": set_("left_children", 0, 10**6),
+        "child before parent": set_("right_children", 0, 0),
+        "feature out of range": set_("split_indices", 0, 99),
+        "short array": edit(lambda tree: tree["split_conditions"].pop()),
+        "negative parent": set_("parents", 1, -7),
+        "not JSON": lambda raw: raw[:-40],
+    }
+
+
+def _lgb_edits():
+    import re
+
+    def sub(pattern, repl):
+        return lambda text: re.sub(pattern, repl, text, count=1)
+
+    return {
+        "child out of range": sub(r"left_child=\d+", "left_child=9999"),
+        "child before parent": sub(r"right_child=\d+", "right_child=0"),
+        "feature out of range": sub(r"split_feature=\d+", "split_feature=99"),
+        "short array": sub(r"(leaf_weight=\S+) \S+", r"\1"),
+        "wrong tree_sizes": sub(r"tree_sizes=\d+", "tree_sizes=7"),
+        "truncated": lambda text: text[: len(text) // 2],
+        "bad parameters": sub(r"\[boosting: ", "[boosting "),
+    }
+
+
+@pytest.mark.parametrize("name", LIBRARIES)
+def test_edited_models_raise_value_error(name, global_random_seed):
+    X, y = _clf_data(global_random_seed, 3)
+    cls = WRAPPERS[name][0]
+    state = cls(n_estimators=3, max_depth=3, n_jobs=1).fit(X, y).__getstate__()
+    edits = _xgb_edits() if name == "xgboost" else _lgb_edits()
+    for case, edit in edits.items():
+        corrupt = dict(state, booster_=edit(state["booster_"]))
+        assert corrupt["booster_"] != state["booster_"], case
+        with pytest.raises(ValueError, match="Invalid"):
+            cls().__setstate__(corrupt)
 
 
 @pytest.mark.slow  # a fresh interpreter importing skml: seconds
