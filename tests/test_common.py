@@ -17,6 +17,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skml.utils._test_common import (
     EXPECTED_FAILED_CHECKS,
     FAST_PARAMS,
+    OPTIONAL_LIBRARY,
     estimator_instances,
     expected_failed_checks,
     uplift_estimator_instances,
@@ -59,8 +60,12 @@ def test_fast_params_name_existing_estimators():
 
 
 def test_classical_estimators_have_no_expected_failures():
-    # Every estimator so far is classical: each must pass every check.
-    assert EXPECTED_FAILED_CHECKS == {}
+    # Every estimator skml implements itself must pass every check; only a
+    # wrapper of an optional library may fail one, for a stated reason that
+    # lies in the library's arithmetic.
+    assert set(EXPECTED_FAILED_CHECKS) <= set(OPTIONAL_LIBRARY)
+    for checks in EXPECTED_FAILED_CHECKS.values():
+        assert all(reason.strip() for reason in checks.values())
 
 
 @parametrize_with_checks(

@@ -14,7 +14,11 @@ from sklearn.datasets import make_classification
 from sklearn.utils import get_tags
 
 from skml.uplift import UpliftMixin
-from skml.utils._test_common import FAST_PARAMS, uplift_estimator_instances
+from skml.utils._test_common import (
+    FAST_PARAMS,
+    library_available,
+    uplift_estimator_instances,
+)
 from skml.utils.discovery import all_estimators
 
 CLASSICAL = [(n, c) for n, c in all_estimators() if not issubclass(c, UpliftMixin)]
@@ -70,6 +74,8 @@ TRUSTED_PREFIX = "skml."
 
 
 def _fitted(cls, name, seed):
+    if not library_available(name):
+        pytest.skip(f"{name} needs an optional library that is not installed")
     estimator = cls(**FAST_PARAMS.get(name, {}))
     X, y = make_classification(
         n_samples=120, n_features=6, n_informative=4, n_classes=3, random_state=seed

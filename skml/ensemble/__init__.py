@@ -8,10 +8,16 @@ from skml.ensemble._forest_classes import (
     RandomForestClassifier,
     RandomForestRegressor,
 )
+from skml.ensemble._lightgbm import LightGBMClassifier, LightGBMRegressor
+from skml.ensemble._xgboost import XGBoostClassifier, XGBoostRegressor
 
 __all__ = [
     "ExtraTreesClassifier",
     "ExtraTreesRegressor",
+    "LightGBMClassifier",
+    "LightGBMRegressor",
     "RandomForestClassifier",
     "RandomForestRegressor",
+    "XGBoostClassifier",
+    "XGBoostRegressor",
 ]
