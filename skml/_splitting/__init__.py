@@ -303,6 +303,7 @@ def build_tree(
     l1_regularization=0.0,
     min_child_weight=0.0,
     n_threads=1,
+    sample_leaf=None,
 ):
     """Grow a decision tree on validated data and return its :class:`Tree`.
 
@@ -373,6 +374,10 @@ def build_tree(
         scan the features of a node (see
         :func:`skml.utils._openmp.effective_n_threads`). The tree is the same
         for any value. Forests, which grow one tree per thread, keep 1.
+    sample_leaf : ndarray of shape (n_samples,), intp, default=None
+        Output (C-contiguous): set to the leaf (node id) of every sample of
+        nonzero weight; other entries are left as they are. Gradient boosting
+        updates its predictions from it without traversing the tree.
 
     Returns
     -------
@@ -468,6 +473,7 @@ def build_tree(
             min_weight_leaf,
             max_depth,
             min_impurity_decrease,
+            sample_leaf,
         )
     else:
         build_best_first(
@@ -479,5 +485,6 @@ def build_tree(
             max_depth,
             min_impurity_decrease,
             max_leaf_nodes,
+            sample_leaf,
         )
     return tree

@@ -8,10 +8,16 @@ from skml.ensemble._forest_classes import (
     RandomForestClassifier,
     RandomForestRegressor,
 )
+from skml.ensemble._gradient_boosting import (
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+)
 
 __all__ = [
     "ExtraTreesClassifier",
     "ExtraTreesRegressor",
+    "GradientBoostingClassifier",
+    "GradientBoostingRegressor",
     "RandomForestClassifier",
     "RandomForestRegressor",
 ]
