@@ -55,6 +55,13 @@ LOSSES = {
 
 TINY_HESSIAN = 1e-16
 cdef float64_t _TINY = 1e-16
+# Fewer samples: one thread (a parallel region costs more than the work, and a
+# descheduled thread stalls the others at its end).
+cdef intp_t PARALLEL_MIN_SAMPLES = 1 << 14
+
+
+cdef inline int _threads(intp_t n, int n_threads) noexcept nogil:
+    return n_threads if n >= PARALLEL_MIN_SAMPLES else 1
 
 
 cdef inline float64_t _expit(float64_t r) noexcept nogil:
@@ -99,6 +106,7 @@ def gradient_hessian(int loss, const float64_t[::1] y,
     """Fill ``gradient`` and ``hessian`` (shape of ``raw``) for ``loss``."""
     cdef intp_t n = y.shape[0], n_out = raw.shape[0], i, k
     cdef float64_t r, t, p, total, m
+    n_threads = _threads(n, n_threads)
     with nogil:
         if loss == MULTINOMIAL:
             for i in prange(n, schedule="static", num_threads=n_threads):
@@ -148,6 +156,7 @@ def pointwise_loss(int loss, const float64_t[::1] y, const float64_t[:, ::1] raw
     """Fill ``out[i]`` with sample ``i``'s loss (the caller averages)."""
     cdef intp_t n = y.shape[0], n_out = raw.shape[0], i, k
     cdef float64_t m, total
+    n_threads = _threads(n, n_threads)
     with nogil:
         if loss == MULTINOMIAL:
             for i in prange(n, schedule="static", num_threads=n_threads):
@@ -175,6 +184,7 @@ def add_leaf_values(Tree tree, const intp_t[::1] sample_leaf, float64_t[::1] raw
     if sample_leaf.shape[0] != n or tree.value_stride != 1:
         raise ValueError("sample_leaf and raw differ in length, or the tree "
                          "has more than one value per node.")
+    n_threads = _threads(n, n_threads)
     with nogil:
         for i in prange(n, schedule="static", num_threads=n_threads):
             if sample_leaf[i] >= 0:
@@ -242,6 +252,8 @@ def predict_raw(list trees, intp_t n_trees_per_iteration,
     # Blocks of 256 rows: a block's rows stay in cache through all the trees.
     block = 256
     n_blocks = (n + block - 1) // block
+    if n * n_trees < PARALLEL_MIN_SAMPLES:
+        n_threads = 1
     try:
         with nogil:
             for b in prange(n_blocks, schedule="static", num_threads=n_threads):

@@ -154,6 +154,9 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
     # -- fit ----------------------------------------------------------------
 
     def _is_fitted(self):
+        return hasattr(self, "_predictors") and hasattr(self, "n_iter_")
+
+    def __sklearn_is_fitted__(self):
         return hasattr(self, "_predictors")
 
     def _clear_state(self):
@@ -163,7 +166,14 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
-        self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
     ):
         """Fit the gradient-boosting model.
 
@@ -300,9 +310,20 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         val_scores = list(self.validation_score_)
         if self.do_early_stopping_ and not warm:
             self._append_scores(
-                loss, scorer, X_train, y_train, w_train, raw, X_val, y_val,
-                sample_weight_val, raw_val, train_scores, val_scores, n_threads,
-            )  # fmt: skip
+                loss,
+                scorer,
+                X_train,
+                y_train,
+                w_train,
+                raw,
+                X_val,
+                y_val,
+                sample_weight_val,
+                raw_val,
+                train_scores,
+                val_scores,
+                n_threads,
+            )
 
         n_samples, n_features = X_train.shape
         bins = bin_features(X_train, max_bins=self.max_bins, seed=base_seed)
@@ -324,7 +345,9 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             min_child_weight=self.min_child_weight,
             n_threads=n_threads,
         )
-        stopped = self.do_early_stopping_ and self._should_stop(val_scores or train_scores)
+        stopped = self.do_early_stopping_ and self._should_stop(
+            val_scores or train_scores
+        )
         for iteration in range(len(self._predictors), self.n_estimators):
             if stopped:
                 break
@@ -370,9 +393,14 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                     _gb_kernels.remap_features(tree, columns, n_features)
                 if loss.refit_leaves:
                     refit_leaf_values(
-                        loss, tree, sample_leaf, y_train, raw[k], weight,
+                        loss,
+                        tree,
+                        sample_leaf,
+                        y_train,
+                        raw[k],
+                        weight,
                         self.learning_rate,
-                    )  # fmt: skip
+                    )
                 else:
                     _gb_kernels.set_node_values(
                         tree, tree.value[:, 0, 0] * self.learning_rate
@@ -391,9 +419,20 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 _gb_kernels.predict_raw(trees, K, X_val, raw_val, n_threads)
             if self.do_early_stopping_ or self.verbose:
                 self._append_scores(
-                    loss, scorer, X_train, y_train, w_train, raw, X_val, y_val,
-                    sample_weight_val, raw_val, train_scores, val_scores, n_threads,
-                )  # fmt: skip
+                    loss,
+                    scorer,
+                    X_train,
+                    y_train,
+                    w_train,
+                    raw,
+                    X_val,
+                    y_val,
+                    sample_weight_val,
+                    raw_val,
+                    train_scores,
+                    val_scores,
+                    n_threads,
+                )
             if self.verbose:
                 self._print_iteration(iteration, train_scores, val_scores, tic)
             if self.do_early_stopping_:
@@ -420,18 +459,32 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         if not len(inner):
             return
         impurity = tree.impurity
-        gain = impurity[inner] - impurity[left[inner]] - impurity[
-            tree.children_right[inner]
-        ]
+        gain = (
+            impurity[inner]
+            - impurity[left[inner]]
+            - impurity[tree.children_right[inner]]
+        )
         features = tree.feature[inner]
         if columns is not None:
             features = columns[features]
         np.add.at(self._gains, features, gain)
 
     def _append_scores(
-        self, loss, scorer, X_train, y_train, w_train, raw, X_val, y_val, w_val,
-        raw_val, train_scores, val_scores, n_threads,
-    ):  # fmt: skip
+        self,
+        loss,
+        scorer,
+        X_train,
+        y_train,
+        w_train,
+        raw,
+        X_val,
+        y_val,
+        w_val,
+        raw_val,
+        train_scores,
+        val_scores,
+        n_threads,
+    ):
         if scorer is None:
             train_scores.append(-loss.loss(y_train, raw, w_train, n_threads))
             if raw_val is not None:
@@ -444,9 +497,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             rows = np.random.RandomState(self._base_seed).choice(
                 n, _SCORER_TRAIN_ROWS, replace=False
             )
-        train_scores.append(
-            scorer(self, X_train[rows], self._decode(y_train[rows]))
-        )
+        train_scores.append(scorer(self, X_train[rows], self._decode(y_train[rows])))
         if raw_val is not None:
             val_scores.append(scorer(self, X_val, self._decode(y_val)))
 
@@ -454,13 +505,13 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         return y
 
     def _print_iteration(self, iteration, train_scores, val_scores, tic):
-        parts = [f"[{iteration + 1}/{self.n_estimators}]"]
+        parts = []
         if train_scores:
             parts.append(f"train score: {train_scores[-1]:.5f}")
         if val_scores:
             parts.append(f"validation score: {val_scores[-1]:.5f}")
         parts.append(f"in {time.perf_counter() - tic:.3f}s")
-        print(", ".join(parts))
+        print(f"[{iteration + 1}/{self.n_estimators}] " + ", ".join(parts))
 
     def _should_stop(self, scores):
         # Stop when none of the last n_iter_no_change scores beats the one
@@ -728,9 +779,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
             check_classification_targets(y)
             classes, encoded = np.unique(y, return_inverse=True)
             if len(classes) < 2:
-                raise ValueError(
-                    "y has a single class; a classifier needs at least two."
-                )
+                raise ValueError("y has one class; a classifier needs at least two.")
             if self._is_fitted() and not np.array_equal(classes, self.classes_):
                 raise ValueError("warm_start fit with different classes in y.")
             self.classes_ = classes
@@ -808,7 +857,8 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         proba : ndarray of shape (n_samples, n_classes)
             Probability of each class (in ``classes_`` order).
         """
-        return self._loss.inverse_link(self._raw_predict(X))
+        raw = self._raw_predict(X)
+        return self._loss.inverse_link(raw)
 
     def staged_predict_proba(self, X):
         """Class probabilities after each iteration.
@@ -839,7 +889,8 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         y : ndarray of shape (n_samples,)
             Predicted class labels.
         """
-        return self.classes_[np.argmax(self._raw_to_scores(self._raw_predict(X)), 1)]
+        scores = self._raw_to_scores(self._raw_predict(X))
+        return self.classes_[np.argmax(scores, axis=1)]
 
     def staged_predict(self, X):
         """Predicted classes after each iteration.
@@ -1077,7 +1128,8 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
         y : ndarray of shape (n_samples,)
             Predictions (``exp`` of the raw prediction for poisson and gamma).
         """
-        return self._loss.inverse_link(self._raw_predict(X))
+        raw = self._raw_predict(X)
+        return self._loss.inverse_link(raw)
 
     def staged_predict(self, X):
         """Predicted values after each iteration.
