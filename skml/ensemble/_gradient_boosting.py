@@ -699,7 +699,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
     See Also
     --------
     GradientBoostingRegressor : The regressor.
-    sklearn.ensemble.HistGradientBoostingClassifier : scikit-learn's
+    sklearn.ensemble.HistGradientBoostingClassifier : The scikit-learn
         counterpart.
 
     Examples
@@ -1023,7 +1023,7 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
     See Also
     --------
     GradientBoostingClassifier : The classifier.
-    sklearn.ensemble.HistGradientBoostingRegressor : scikit-learn's
+    sklearn.ensemble.HistGradientBoostingRegressor : The scikit-learn
         counterpart.
 
     Examples
