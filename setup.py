@@ -101,6 +101,10 @@ EXTENSIONS = {
         "sources": ["skml/ensemble/_forest_predict.pyx"],
         "openmp": True,
     },
+    "skml.ensemble._gb_kernels": {
+        "sources": ["skml/ensemble/_gb_kernels.pyx"],
+        "openmp": True,
+    },
 }
 
 DEBUG = os.environ.get("SKML_CYTHON_DEBUG", "0") not in ("", "0")

@@ -124,6 +124,9 @@ def _outputs(estimator, X, y, treatment=None):
         method = getattr(estimator, name)
         if name in X_METHODS:
             outputs[name] = _call(method, X, **X_KWARGS.get(name, {}))
+        elif name.startswith("staged_"):
+            # Generators (gradient boosting): every stage's output on X.
+            outputs[name] = _call(lambda m=method: np.asarray(list(m(X))))
         elif name in XY_METHODS:
             outputs[name] = _call(method, X, y, **xy_kwargs)
         elif name in NO_ARG_METHODS:

@@ -389,6 +389,7 @@ def build_tree(
     n_reg=0.0,
     min_samples_treatment=0.0,
     normalization=False,
+    sample_leaf=None,
 ):
     """Grow a decision tree on validated data and return its :class:`Tree`.
 
@@ -475,6 +476,10 @@ def build_tree(
     normalization : bool, default=False
         Uplift ``"uplift_kl"``, ``"uplift_ed"``, ``"uplift_chi"`` only: divide
         a split's gain by Rzepakowski and Jaroszewicz's normalisation.
+    sample_leaf : ndarray of shape (n_samples,), intp, default=None
+        Output (C-contiguous): set to the leaf (node id) of every sample of
+        nonzero weight; other entries are left as they are. Gradient boosting
+        updates its predictions from it without traversing the tree.
 
     Returns
     -------
@@ -575,6 +580,7 @@ def build_tree(
             min_weight_leaf,
             max_depth,
             min_impurity_decrease,
+            sample_leaf,
         )
     else:
         build_best_first(
@@ -586,5 +592,6 @@ def build_tree(
             max_depth,
             min_impurity_decrease,
             max_leaf_nodes,
+            sample_leaf,
         )
     return tree

@@ -12,6 +12,10 @@ parent). They tell the
 splitter what becomes of a node (split: ``node_children``, leaf: ``node_leaf``),
 so that the histogram splitter keeps a histogram exactly as long as it can be
 subtracted from, in either visiting order. The whole build runs without the GIL.
+
+Both optionally record the leaf of every sample they grow on (``sample_leaf``,
+indexed by sample, untouched for samples of weight zero): gradient boosting
+updates its raw predictions from it without traversing the new tree.
 """
 
 import numpy as np
@@ -76,11 +80,34 @@ cdef inline const float64_t* _parent_value(Tree tree, intp_t parent) noexcept no
         return NULL
     return tree.value_ptr + parent * tree.value_stride
 
+cdef inline void _record_leaf(Splitter splitter, intp_t* sample_leaf,
+                              intp_t start, intp_t end,
+                              intp_t node_id) noexcept nogil:
+    # sample_leaf[i] = node_id for the samples of a leaf (NULL: not recorded).
+    cdef intp_t p
+    if sample_leaf != NULL:
+        for p in range(start, end):
+            sample_leaf[splitter.samples[p]] = node_id
+
+
+cdef intp_t* _leaf_output(intp_t[::1] sample_leaf, Splitter splitter) except? NULL:
+    # Pointer to the optional per-sample leaf output, checked to cover the rows.
+    if sample_leaf is None:
+        return NULL
+    cdef intp_t p, n = sample_leaf.shape[0]
+    for p in range(splitter.n_samples):
+        if splitter.samples[p] >= n:
+            raise ValueError("sample_leaf is shorter than the training rows.")
+    return &sample_leaf[0]
+
 
 def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                       intp_t min_samples_leaf, float64_t min_weight_leaf,
-                      intp_t max_depth, float64_t min_impurity_decrease):
-    """Grow ``tree`` depth first; nodes are numbered in pre-order."""
+                      intp_t max_depth, float64_t min_impurity_decrease,
+                      intp_t[::1] sample_leaf=None):
+    """Grow ``tree`` depth first; nodes are numbered in pre-order. When given,
+    ``sample_leaf[i]`` is set to the leaf of every grown-on sample ``i``."""
+    cdef intp_t* leaf_out = _leaf_output(sample_leaf, splitter)
     cdef const Criterion* c = splitter.crit
     stats_array = np.zeros(max(c.n_stats, 1))
     cdef float64_t[::1] stats = stats_array
@@ -126,6 +153,7 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
             crit_value(c, &stats[0], wn, tree.value_ptr + node_id * tree.value_stride)
             if is_leaf:
                 splitter.node_leaf(rec.start, rec.end)
+                _record_leaf(splitter, leaf_out, rec.start, rec.end, node_id)
             else:
                 splitter.node_children(rec.start, split.pos, rec.end)
             if not is_leaf:
@@ -196,8 +224,11 @@ cdef int _add_split_node(
 def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                      intp_t min_samples_leaf, float64_t min_weight_leaf,
                      intp_t max_depth, float64_t min_impurity_decrease,
-                     intp_t max_leaf_nodes):
-    """Grow ``tree`` best first: expand the leaf of largest improvement."""
+                     intp_t max_leaf_nodes, intp_t[::1] sample_leaf=None):
+    """Grow ``tree`` best first: expand the leaf of largest improvement. When
+    given, ``sample_leaf[i]`` is set to the leaf of every grown-on sample
+    ``i``."""
+    cdef intp_t* leaf_out = _leaf_output(sample_leaf, splitter)
     cdef BuildParams params
     params.min_samples_split = min_samples_split
     params.min_samples_leaf = min_samples_leaf
@@ -225,6 +256,8 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
             node = &tree.nodes[record.node_id]
             if record.is_leaf or max_split_nodes <= 0:
                 splitter.node_leaf(record.start, record.end)
+                _record_leaf(splitter, leaf_out, record.start, record.end,
+                             record.node_id)
                 node.left_child = TREE_LEAF
                 node.right_child = TREE_LEAF
                 node.feature = TREE_UNDEFINED

@@ -8,12 +8,18 @@ from skml.ensemble._forest_classes import (
     RandomForestClassifier,
     RandomForestRegressor,
 )
+from skml.ensemble._gradient_boosting import (
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+)
 from skml.ensemble._lightgbm import LightGBMClassifier, LightGBMRegressor
 from skml.ensemble._xgboost import XGBoostClassifier, XGBoostRegressor
 
 __all__ = [
     "ExtraTreesClassifier",
     "ExtraTreesRegressor",
+    "GradientBoostingClassifier",
+    "GradientBoostingRegressor",
     "LightGBMClassifier",
     "LightGBMRegressor",
     "RandomForestClassifier",

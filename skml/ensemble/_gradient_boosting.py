@@ -1,0 +1,1148 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""Histogram gradient boosting on the shared split core.
+
+Each iteration computes the gradients and hessians of the loss at the current
+raw predictions (compiled, ``_gb_kernels``) and grows one tree per raw output
+with ``build_tree(criterion="newton", splitter="hist")`` on features binned
+once (``bin_features``), best first up to ``max_leaf_nodes`` leaves. The
+builder reports the leaf of every sample it grew on, so the training raw
+predictions are updated without traversing the new tree; rows left out by
+``subsample`` (or of weight zero) are traversed. Leaf values are shrunk by
+``learning_rate`` in the trees themselves; the non-smooth losses (absolute
+error, quantile, huber) re-fit them as weighted quantiles of the residuals of
+each leaf, as scikit-learn's HistGradientBoosting does.
+
+Every random draw of iteration ``i`` (rows, columns, node features) depends on
+``random_state`` and ``i`` only, so a warm-started fit continues exactly the
+fit it extends, and the model does not depend on ``n_threads``.
+"""
+
+import time
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets
+
+from skml._splitting import bin_features, build_tree
+from skml.ensemble import _gb_kernels
+from skml.ensemble._gb_losses import (
+    REGRESSION_LOSSES,
+    BinaryLogLoss,
+    MultinomialLogLoss,
+    refit_leaf_values,
+)
+from skml.utils._openmp import effective_n_threads
+from skml.utils._sklearn import (
+    Interval,
+    StrOptions,
+    _check_sample_weight,
+    _fit_context,
+    check_is_fitted,
+    validate_data,
+)
+
+_MAX_SEED = 2**31 - 2
+_EARLY_STOPPING_AUTO_ROWS = 10_000
+_SCORER_TRAIN_ROWS = 10_000  # training rows a scorer is evaluated on
+
+
+def _iteration_seed(base_seed, iteration):
+    # Seed of every draw of one iteration: a function of (base_seed, i) only.
+    return int(np.random.SeedSequence([base_seed, iteration]).generate_state(1)[0]) % (
+        _MAX_SEED
+    )
+
+
+class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
+    """Shared fit and prediction of the gradient-boosting estimators."""
+
+    _parameter_constraints = {
+        "loss": [StrOptions(set())],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        "max_depth": [Interval(Integral, 1, None, closed="left"), None],
+        "max_leaf_nodes": [Interval(Integral, 2, None, closed="left"), None],
+        "min_samples_leaf": [Interval(Integral, 1, None, closed="left")],
+        "min_child_weight": [Interval(Real, 0, None, closed="left")],
+        "l2_regularization": [Interval(Real, 0, None, closed="left")],
+        "l1_regularization": [Interval(Real, 0, None, closed="left")],
+        "max_bins": [Interval(Integral, 2, 255, closed="both")],
+        "subsample": [Interval(Real, 0, 1, closed="right")],
+        "colsample_bytree": [Interval(Real, 0, 1, closed="right")],
+        "colsample_bynode": [Interval(Real, 0, 1, closed="right")],
+        "warm_start": ["boolean"],
+        "early_stopping": [StrOptions({"auto"}), "boolean"],
+        "scoring": [str, callable, None],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "random_state": ["random_state"],
+        "n_threads": [Integral, None],
+    }
+
+    @abstractmethod
+    def __init__(
+        self,
+        loss,
+        *,
+        learning_rate,
+        n_estimators,
+        max_depth,
+        max_leaf_nodes,
+        min_samples_leaf,
+        min_child_weight,
+        l2_regularization,
+        l1_regularization,
+        max_bins,
+        subsample,
+        colsample_bytree,
+        colsample_bynode,
+        warm_start,
+        early_stopping,
+        scoring,
+        validation_fraction,
+        n_iter_no_change,
+        tol,
+        verbose,
+        random_state,
+        n_threads,
+    ):
+        self.loss = loss
+        self.learning_rate = learning_rate
+        self.n_estimators = n_estimators
+        self.max_depth = max_depth
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.min_child_weight = min_child_weight
+        self.l2_regularization = l2_regularization
+        self.l1_regularization = l1_regularization
+        self.max_bins = max_bins
+        self.subsample = subsample
+        self.colsample_bytree = colsample_bytree
+        self.colsample_bynode = colsample_bynode
+        self.warm_start = warm_start
+        self.early_stopping = early_stopping
+        self.scoring = scoring
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.verbose = verbose
+        self.random_state = random_state
+        self.n_threads = n_threads
+
+    # -- hooks of the two estimators ----------------------------------------
+
+    @abstractmethod
+    def _encode_y(self, y, fitting):
+        """Validated float64 targets (class indices for classifiers)."""
+
+    @abstractmethod
+    def _make_loss(self, y):
+        """The loss object for the encoded training targets."""
+
+    def _sample_weight(self, y, sample_weight):
+        return sample_weight
+
+    # -- fit ----------------------------------------------------------------
+
+    def _is_fitted(self):
+        return hasattr(self, "_predictors") and hasattr(self, "n_iter_")
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "_predictors")
+
+    def _clear_state(self):
+        for name in ("_predictors", "train_score_", "validation_score_", "n_iter_"):
+            if hasattr(self, name):
+                delattr(self, name)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
+        """Fit the gradient-boosting model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data; NaN marks a missing value. Converted to float32
+            (float32 input is not copied).
+        y : array-like of shape (n_samples,)
+            Target values (class labels for classification).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights; None for unit weights.
+        X_val : array-like of shape (n_val, n_features), default=None
+            Validation data for early stopping, used instead of a split of the
+            training data (``early_stopping`` must then not be False).
+        y_val : array-like of shape (n_val,), default=None
+            Targets of ``X_val``.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Weights of ``X_val``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        start_time = time.perf_counter()
+        if not (self.warm_start and self._is_fitted()):
+            self._clear_state()
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            dtype=np.float32,
+            ensure_all_finite="allow-nan",
+            order="C",
+            reset=not self._is_fitted(),
+        )
+        y = self._encode_y(y, fitting=True)
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        sample_weight = self._sample_weight(y, sample_weight)
+        if sample_weight.sum() <= 0:
+            raise ValueError("sample_weight sums to zero; nothing to fit.")
+        n_threads = effective_n_threads(self.n_threads)
+        has_val = X_val is not None or y_val is not None
+        if has_val:
+            if X_val is None or y_val is None:
+                raise ValueError("X_val and y_val must be given together.")
+            if self.early_stopping is False:
+                raise ValueError(
+                    "X_val and y_val are passed to fit while early_stopping is "
+                    "False; set early_stopping to 'auto' or True."
+                )
+            X_val = validate_data(
+                self,
+                X_val,
+                dtype=np.float32,
+                ensure_all_finite="allow-nan",
+                order="C",
+                reset=False,
+            )
+            y_val = self._encode_y(np.asarray(y_val), fitting=False)
+            if len(y_val) != X_val.shape[0]:
+                raise ValueError("X_val and y_val have different numbers of rows.")
+            sample_weight_val = _check_sample_weight(
+                sample_weight_val, X_val, dtype=np.float64
+            )
+        elif sample_weight_val is not None:
+            raise ValueError("sample_weight_val needs X_val and y_val.")
+
+        warm = self._is_fitted()
+        if warm:
+            if self.n_estimators < self.n_iter_:
+                raise ValueError(
+                    f"n_estimators={self.n_estimators} must be >= n_iter_="
+                    f"{self.n_iter_} when warm_start is True."
+                )
+            base_seed = self._base_seed
+        else:
+            base_seed = int(check_random_state(self.random_state).randint(_MAX_SEED))
+            self._base_seed = base_seed
+
+        if self.early_stopping == "auto":
+            self.do_early_stopping_ = has_val or X.shape[0] > _EARLY_STOPPING_AUTO_ROWS
+        else:
+            self.do_early_stopping_ = bool(self.early_stopping)
+        scorer = None
+        if self.do_early_stopping_ and self.scoring not in (None, "loss"):
+            scorer = check_scoring(self, self.scoring)
+        X_train, y_train, w_train = X, y, sample_weight
+        if self.do_early_stopping_ and not has_val:
+            if self.validation_fraction is None:
+                X_val = y_val = sample_weight_val = None
+            else:
+                stratify = y if is_classifier_loss(self) else None
+                try:
+                    X_train, X_val, y_train, y_val, w_train, sample_weight_val = (
+                        train_test_split(
+                            X,
+                            y,
+                            sample_weight,
+                            test_size=self.validation_fraction,
+                            stratify=stratify,
+                            random_state=base_seed,
+                        )
+                    )
+                except ValueError as exc:
+                    raise ValueError(
+                        "Cannot split a validation set off the training data "
+                        f"(validation_fraction={self.validation_fraction}): {exc}"
+                    ) from exc
+                X_train = np.ascontiguousarray(X_train)
+                X_val = np.ascontiguousarray(X_val)
+                self._check_split(y_train)
+        elif not self.do_early_stopping_:
+            X_val = y_val = sample_weight_val = None
+
+        loss = self._make_loss(y_train)
+        K = loss.n_trees
+        self._loss = loss
+        self.n_trees_per_iteration_ = K
+        if not warm:
+            self._baseline = loss.baseline(y_train, w_train)
+            self._predictors = []
+            self.train_score_ = []
+            self.validation_score_ = []
+            self._gains = np.zeros(X.shape[1])
+        raw = self._raw_predict_rows(X_train, self._predictors, n_threads)
+        raw_val = (
+            None
+            if X_val is None
+            else self._raw_predict_rows(X_val, self._predictors, n_threads)
+        )
+        train_scores = list(self.train_score_)
+        val_scores = list(self.validation_score_)
+        if self.do_early_stopping_ and not warm:
+            self._append_scores(
+                loss,
+                scorer,
+                X_train,
+                y_train,
+                w_train,
+                raw,
+                X_val,
+                y_val,
+                sample_weight_val,
+                raw_val,
+                train_scores,
+                val_scores,
+                n_threads,
+            )
+
+        n_samples, n_features = X_train.shape
+        bins = bin_features(X_train, max_bins=self.max_bins, seed=base_seed)
+        gradient = np.empty((K, n_samples))
+        hessian = np.empty((K, n_samples))
+        sample_leaf = np.empty(n_samples, dtype=np.intp)
+        n_cols = max(1, int(np.ceil(self.colsample_bytree * n_features)))
+        n_node_features = max(1, int(np.ceil(self.colsample_bynode * n_cols)))
+        tree_params = dict(
+            criterion="newton",
+            splitter="hist",
+            max_depth=self.max_depth,
+            min_samples_leaf=self.min_samples_leaf,
+            max_features=n_node_features,
+            max_leaf_nodes=self.max_leaf_nodes,
+            hist_exact_below=0,
+            l2_regularization=self.l2_regularization,
+            l1_regularization=self.l1_regularization,
+            min_child_weight=self.min_child_weight,
+            n_threads=n_threads,
+        )
+        stopped = self.do_early_stopping_ and self._should_stop(
+            val_scores or train_scores
+        )
+        for iteration in range(len(self._predictors), self.n_estimators):
+            if stopped:
+                break
+            tic = time.perf_counter()
+            seed = _iteration_seed(base_seed, iteration)
+            rng = np.random.RandomState(seed)
+            loss.update(y_train, raw, w_train)
+            loss.gradient_hessian(y_train, raw, gradient, hessian, n_threads)
+            weight = w_train
+            if self.subsample < 1.0:
+                n_rows = max(1, int(np.ceil(self.subsample * n_samples)))
+                rows = rng.choice(n_samples, n_rows, replace=False)
+                weight = np.zeros(n_samples)
+                weight[rows] = w_train[rows]
+                if not weight.any():
+                    weight[rows] = 1.0 * (w_train[rows] >= 0)
+            columns = None
+            tree_bins = bins
+            if n_cols < n_features:
+                columns = np.sort(rng.choice(n_features, n_cols, replace=False))
+                codes, thresholds, n_bins = bins
+                tree_bins = (
+                    np.ascontiguousarray(codes[:, columns]),
+                    thresholds[columns],
+                    n_bins[columns],
+                )
+            shape = np.broadcast_to(np.float32(0), (n_samples, len(tree_bins[2])))
+            trees = []
+            for k in range(K):
+                sample_leaf.fill(-1)
+                tree = build_tree(
+                    shape,
+                    gradient[k],
+                    weight,
+                    bins=tree_bins,
+                    hessians=hessian[k],
+                    seed=(seed + k) % _MAX_SEED,
+                    sample_leaf=sample_leaf,
+                    **tree_params,
+                )
+                self._add_gains(tree, columns)
+                if columns is not None:
+                    _gb_kernels.remap_features(tree, columns, n_features)
+                if loss.refit_leaves:
+                    refit_leaf_values(
+                        loss,
+                        tree,
+                        sample_leaf,
+                        y_train,
+                        raw[k],
+                        weight,
+                        self.learning_rate,
+                    )
+                else:
+                    _gb_kernels.set_node_values(
+                        tree, tree.value[:, 0, 0] * self.learning_rate
+                    )
+                _gb_kernels.add_leaf_values(tree, sample_leaf, raw[k], n_threads)
+                missed = np.flatnonzero(sample_leaf < 0)
+                if len(missed):
+                    out = np.zeros((1, len(missed)))
+                    _gb_kernels.predict_raw(
+                        [tree], 1, np.ascontiguousarray(X_train[missed]), out, n_threads
+                    )
+                    raw[k, missed] += out[0]
+                trees.append(tree)
+            self._predictors.append(trees)
+            if raw_val is not None:
+                _gb_kernels.predict_raw(trees, K, X_val, raw_val, n_threads)
+            if self.do_early_stopping_ or self.verbose:
+                self._append_scores(
+                    loss,
+                    scorer,
+                    X_train,
+                    y_train,
+                    w_train,
+                    raw,
+                    X_val,
+                    y_val,
+                    sample_weight_val,
+                    raw_val,
+                    train_scores,
+                    val_scores,
+                    n_threads,
+                )
+            if self.verbose:
+                self._print_iteration(iteration, train_scores, val_scores, tic)
+            if self.do_early_stopping_:
+                stopped = self._should_stop(val_scores or train_scores)
+        self.n_iter_ = len(self._predictors)
+        keep = self.do_early_stopping_
+        self.train_score_ = np.asarray(train_scores if keep else [], dtype=float)
+        self.validation_score_ = np.asarray(val_scores if keep else [], dtype=float)
+        if self.verbose:
+            print(
+                f"Fit {self.n_iter_} iterations of {K} tree(s) in "
+                f"{time.perf_counter() - start_time:.3f}s"
+            )
+        return self
+
+    def _check_split(self, y_train):
+        """Hook: classifiers check every class is left in the training part."""
+
+    def _add_gains(self, tree, columns):
+        # Sum of the split gains S_left + S_right - S_parent of every feature
+        # (a node's impurity is -S for the newton criterion).
+        left = tree.children_left
+        inner = np.flatnonzero(left >= 0)
+        if not len(inner):
+            return
+        impurity = tree.impurity
+        gain = (
+            impurity[inner]
+            - impurity[left[inner]]
+            - impurity[tree.children_right[inner]]
+        )
+        features = tree.feature[inner]
+        if columns is not None:
+            features = columns[features]
+        np.add.at(self._gains, features, gain)
+
+    def _append_scores(
+        self,
+        loss,
+        scorer,
+        X_train,
+        y_train,
+        w_train,
+        raw,
+        X_val,
+        y_val,
+        w_val,
+        raw_val,
+        train_scores,
+        val_scores,
+        n_threads,
+    ):
+        if scorer is None:
+            train_scores.append(-loss.loss(y_train, raw, w_train, n_threads))
+            if raw_val is not None:
+                val_scores.append(-loss.loss(y_val, raw_val, w_val, n_threads))
+            return
+        self.n_iter_ = len(self._predictors)
+        n = X_train.shape[0]
+        rows = slice(None)
+        if n > _SCORER_TRAIN_ROWS:
+            rows = np.random.RandomState(self._base_seed).choice(
+                n, _SCORER_TRAIN_ROWS, replace=False
+            )
+        train_scores.append(scorer(self, X_train[rows], self._decode(y_train[rows])))
+        if raw_val is not None:
+            val_scores.append(scorer(self, X_val, self._decode(y_val)))
+
+    def _decode(self, y):
+        return y
+
+    def _print_iteration(self, iteration, train_scores, val_scores, tic):
+        parts = []
+        if train_scores:
+            parts.append(f"train score: {train_scores[-1]:.5f}")
+        if val_scores:
+            parts.append(f"validation score: {val_scores[-1]:.5f}")
+        parts.append(f"in {time.perf_counter() - tic:.3f}s")
+        print(f"[{iteration + 1}/{self.n_estimators}] " + ", ".join(parts))
+
+    def _should_stop(self, scores):
+        # Stop when none of the last n_iter_no_change scores beats the one
+        # before them by more than tol (scores: higher is better).
+        reference = self.n_iter_no_change + 1
+        if len(scores) < reference:
+            return False
+        threshold = scores[-reference] + self.tol
+        return not any(score > threshold for score in scores[-reference + 1 :])
+
+    # -- prediction ---------------------------------------------------------
+
+    def _raw_predict_rows(self, X, predictors, n_threads):
+        # Raw predictions (K, n_rows): baseline, then every tree in order.
+        K = len(self._baseline)
+        raw = np.empty((K, X.shape[0]))
+        raw[:] = self._baseline[:, None]
+        flat = [tree for trees in predictors for tree in trees]
+        _gb_kernels.predict_raw(flat, K, X, raw, n_threads)
+        return raw
+
+    def _validate_X_predict(self, X):
+        check_is_fitted(self)
+        return validate_data(
+            self,
+            X,
+            dtype=np.float32,
+            ensure_all_finite="allow-nan",
+            order="C",
+            reset=False,
+        )
+
+    def _raw_predict(self, X):
+        X = self._validate_X_predict(X)
+        n_threads = effective_n_threads(self.n_threads)
+        return self._raw_predict_rows(X, self._predictors[: self.n_iter_], n_threads)
+
+    def _staged_raw_predict(self, X):
+        X = self._validate_X_predict(X)
+        n_threads = effective_n_threads(self.n_threads)
+        K = len(self._baseline)
+        raw = np.empty((K, X.shape[0]))
+        raw[:] = self._baseline[:, None]
+        for trees in self._predictors[: self.n_iter_]:
+            _gb_kernels.predict_raw(trees, K, X, raw, n_threads)
+            yield raw.copy()
+
+    @property
+    def feature_importances_(self):
+        """Normalised total gain of the splits on each feature.
+
+        Returns
+        -------
+        feature_importances_ : ndarray of shape (n_features,)
+            Sums to one unless no tree has a split (all zeros then).
+        """
+        check_is_fitted(self)
+        total = self._gains.sum()
+        if total <= 0:
+            return np.zeros_like(self._gains)
+        return self._gains / total
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+
+def is_classifier_loss(estimator):
+    return isinstance(estimator, ClassifierMixin)
+
+
+_COMMON_DEFAULTS = dict(
+    learning_rate=0.1,
+    n_estimators=100,
+    max_depth=None,
+    max_leaf_nodes=31,
+    min_samples_leaf=20,
+    min_child_weight=1e-3,
+    l2_regularization=0.0,
+    l1_regularization=0.0,
+    max_bins=255,
+    subsample=1.0,
+    colsample_bytree=1.0,
+    colsample_bynode=1.0,
+    warm_start=False,
+    early_stopping="auto",
+    scoring="loss",
+    validation_fraction=0.1,
+    n_iter_no_change=10,
+    tol=1e-7,
+    verbose=0,
+    random_state=None,
+    n_threads=None,
+)
+
+
+class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
+    """Histogram gradient-boosting classifier.
+
+    Boosts trees grown best first on binned features by the shared split core,
+    with second-order (Newton) gains and node values. Binary problems fit one
+    tree per iteration on the log-odds, multiclass ones one tree per class and
+    iteration on the softmax. Missing values (NaN) are routed to the child
+    that lowers the loss most.
+
+    Read more in the :ref:`User Guide <gradient_boosting>`.
+
+    Parameters
+    ----------
+    loss : {"log_loss"}, default="log_loss"
+        The binary or multinomial log-loss (from the number of classes).
+    learning_rate : float, default=0.1
+        Shrinkage of every leaf value; must be > 0.
+    n_estimators : int, default=100
+        Most boosting iterations (each grows ``n_trees_per_iteration_``
+        trees).
+    max_depth : int, default=None
+        Deepest allowed node; None for no limit.
+    max_leaf_nodes : int, default=31
+        Most leaves per tree (best-first growth); None for no limit.
+    min_samples_leaf : int, default=20
+        Fewest samples in a leaf.
+    min_child_weight : float, default=1e-3
+        Least hessian sum in a child.
+    l2_regularization : float, default=0.0
+        L2 penalty (lambda) of the leaf values.
+    l1_regularization : float, default=0.0
+        L1 penalty (alpha) of the leaf values.
+    max_bins : int, default=255
+        Most bins of non-missing values per feature (at most 255).
+    subsample : float, default=1.0
+        Fraction of the rows drawn (without replacement) for each iteration.
+    colsample_bytree : float, default=1.0
+        Fraction of the features drawn for each iteration's trees.
+    colsample_bynode : float, default=1.0
+        Fraction of those features drawn at each node.
+    warm_start : bool, default=False
+        Continue a previous fit with more iterations (same data).
+    early_stopping : "auto" or bool, default="auto"
+        Stop when the validation score stops improving; "auto" enables it
+        above 10000 rows or when ``X_val`` is given to ``fit``.
+    scoring : str, callable or None, default="loss"
+        Score of early stopping: "loss" (or None) for the loss, else a
+        scikit-learn scorer (evaluated at every iteration).
+    validation_fraction : float or None, default=0.1
+        Fraction of the training data held out for early stopping; None
+        stops on the training loss.
+    n_iter_no_change : int, default=10
+        Iterations without improvement before stopping.
+    tol : float, default=1e-7
+        Least improvement counted as one.
+    verbose : int, default=0
+        Print one line per iteration (scores and time) when > 0.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the validation split, the binning subsample and the row,
+        column and node-feature draws.
+    n_threads : int, default=None
+        OpenMP threads; None for all available, -1 likewise.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    n_iter_ : int
+        Iterations fitted (fewer than ``n_estimators`` after early stopping).
+    n_trees_per_iteration_ : int
+        1 for binary problems, the number of classes otherwise.
+    train_score_ : ndarray of shape (n_iter_ + 1,)
+        Score on the training data (negative loss for "loss") before the first
+        and after every iteration, with early stopping; empty otherwise.
+    validation_score_ : ndarray of shape (n_iter_ + 1,)
+        The same on the validation data; empty without one.
+    do_early_stopping_ : bool
+        Whether early stopping was on.
+    feature_importances_ : ndarray of shape (n_features,)
+        Normalised total split gain of each feature.
+    n_features_in_ : int
+        Number of features seen in fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen in fit, when they are all strings.
+
+    See Also
+    --------
+    GradientBoostingRegressor : The regressor.
+    sklearn.ensemble.HistGradientBoostingClassifier : The scikit-learn
+        counterpart.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from skml.ensemble import GradientBoostingClassifier
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> clf = GradientBoostingClassifier(n_estimators=20, random_state=0)
+    >>> clf.fit(X, y).score(X, y) > 0.95
+    True
+    """
+
+    _parameter_constraints = {
+        **BaseGradientBoosting._parameter_constraints,
+        "loss": [StrOptions({"log_loss"})],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        loss="log_loss",
+        *,
+        learning_rate=0.1,
+        n_estimators=100,
+        max_depth=None,
+        max_leaf_nodes=31,
+        min_samples_leaf=20,
+        min_child_weight=1e-3,
+        l2_regularization=0.0,
+        l1_regularization=0.0,
+        max_bins=255,
+        subsample=1.0,
+        colsample_bytree=1.0,
+        colsample_bynode=1.0,
+        warm_start=False,
+        early_stopping="auto",
+        scoring="loss",
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-7,
+        verbose=0,
+        random_state=None,
+        n_threads=None,
+        class_weight=None,
+    ):
+        super().__init__(
+            loss,
+            learning_rate=learning_rate,
+            n_estimators=n_estimators,
+            max_depth=max_depth,
+            max_leaf_nodes=max_leaf_nodes,
+            min_samples_leaf=min_samples_leaf,
+            min_child_weight=min_child_weight,
+            l2_regularization=l2_regularization,
+            l1_regularization=l1_regularization,
+            max_bins=max_bins,
+            subsample=subsample,
+            colsample_bytree=colsample_bytree,
+            colsample_bynode=colsample_bynode,
+            warm_start=warm_start,
+            early_stopping=early_stopping,
+            scoring=scoring,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            verbose=verbose,
+            random_state=random_state,
+            n_threads=n_threads,
+        )
+        self.class_weight = class_weight
+
+    def _encode_y(self, y, fitting):
+        y = np.asarray(y)
+        if y.ndim != 1:
+            y = y.ravel() if y.ndim == 2 and y.shape[1] == 1 else y
+        if fitting:
+            check_classification_targets(y)
+            classes, encoded = np.unique(y, return_inverse=True)
+            if len(classes) < 2:
+                raise ValueError("y has one class; a classifier needs at least two.")
+            if self._is_fitted() and not np.array_equal(classes, self.classes_):
+                raise ValueError("warm_start fit with different classes in y.")
+            self.classes_ = classes
+            return encoded.astype(np.float64)
+        known = np.isin(y, self.classes_)
+        if not known.all():
+            raise ValueError(
+                f"y_val has labels not seen in y: {np.unique(y[~known])!r}."
+            )
+        return np.searchsorted(self.classes_, y).astype(np.float64)
+
+    def _decode(self, y):
+        return self.classes_[y.astype(np.intp)]
+
+    def _sample_weight(self, y, sample_weight):
+        if self.class_weight is None:
+            return sample_weight
+        return sample_weight * compute_sample_weight(self.class_weight, y)
+
+    def _check_split(self, y_train):
+        if len(np.unique(y_train)) < len(self.classes_):
+            raise ValueError(
+                "The training part of the validation split lost a class; "
+                "lower validation_fraction or pass X_val and y_val."
+            )
+
+    def _make_loss(self, y):
+        n_classes = len(self.classes_)
+        if n_classes == 2:
+            return BinaryLogLoss()
+        return MultinomialLogLoss(n_classes=n_classes)
+
+    def decision_function(self, X):
+        """Raw predictions (log-odds, or per-class softmax scores).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The binary log-odds of ``classes_[1]``, or one score per class.
+        """
+        raw = self._raw_predict(X)
+        return raw[0] if raw.shape[0] == 1 else raw.T.copy()
+
+    def staged_decision_function(self, X):
+        """Raw predictions after each iteration.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Yields
+        ------
+        decision : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            As :meth:`decision_function`, after 1, 2, ... iterations.
+        """
+        for raw in self._staged_raw_predict(X):
+            yield raw[0] if raw.shape[0] == 1 else raw.T.copy()
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class (in ``classes_`` order).
+        """
+        raw = self._raw_predict(X)
+        return self._loss.inverse_link(raw)
+
+    def staged_predict_proba(self, X):
+        """Class probabilities after each iteration.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Yields
+        ------
+        proba : ndarray of shape (n_samples, n_classes)
+            As :meth:`predict_proba`, after 1, 2, ... iterations.
+        """
+        for raw in self._staged_raw_predict(X):
+            yield self._loss.inverse_link(raw)
+
+    def predict(self, X):
+        """Most probable class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Predicted class labels.
+        """
+        scores = self._raw_to_scores(self._raw_predict(X))
+        return self.classes_[np.argmax(scores, axis=1)]
+
+    def staged_predict(self, X):
+        """Predicted classes after each iteration.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Yields
+        ------
+        y : ndarray of shape (n_samples,)
+            As :meth:`predict`, after 1, 2, ... iterations.
+        """
+        for raw in self._staged_raw_predict(X):
+            yield self.classes_[np.argmax(self._raw_to_scores(raw), 1)]
+
+    def predict_log_proba(self, X):
+        """Logarithm of the class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log of :meth:`predict_proba`.
+        """
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    @staticmethod
+    def _raw_to_scores(raw):
+        # Scores whose argmax is the predicted class (ties: the first).
+        if raw.shape[0] == 1:
+            return np.column_stack([np.zeros(raw.shape[1]), raw[0]])
+        return raw.T
+
+
+class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
+    """Histogram gradient-boosting regressor.
+
+    Boosts trees grown best first on binned features by the shared split core,
+    with second-order (Newton) gains and node values. The absolute error,
+    quantile and huber losses re-fit each leaf to a weighted quantile of its
+    residuals. Missing values (NaN) are routed to the child that lowers the
+    loss most.
+
+    Read more in the :ref:`User Guide <gradient_boosting>`.
+
+    Parameters
+    ----------
+    loss : {"squared_error", "absolute_error", "huber", "quantile", \
+            "poisson", "gamma"}, default="squared_error"
+        Loss (half squared error, half Poisson and Gamma deviances with a log
+        link, as scikit-learn's HistGradientBoostingRegressor).
+    quantile : float, default=None
+        The quantile of ``loss="quantile"`` (required there); for
+        ``loss="huber"``, the quantile of the absolute residuals taken as the
+        Huber threshold at each iteration (None: 0.9).
+    learning_rate : float, default=0.1
+        Shrinkage of every leaf value; must be > 0.
+    n_estimators : int, default=100
+        Most boosting iterations.
+    max_depth : int, default=None
+        Deepest allowed node; None for no limit.
+    max_leaf_nodes : int, default=31
+        Most leaves per tree (best-first growth); None for no limit.
+    min_samples_leaf : int, default=20
+        Fewest samples in a leaf.
+    min_child_weight : float, default=1e-3
+        Least hessian sum in a child.
+    l2_regularization : float, default=0.0
+        L2 penalty (lambda) of the leaf values.
+    l1_regularization : float, default=0.0
+        L1 penalty (alpha) of the leaf values.
+    max_bins : int, default=255
+        Most bins of non-missing values per feature (at most 255).
+    subsample : float, default=1.0
+        Fraction of the rows drawn (without replacement) for each iteration.
+    colsample_bytree : float, default=1.0
+        Fraction of the features drawn for each iteration's tree.
+    colsample_bynode : float, default=1.0
+        Fraction of those features drawn at each node.
+    warm_start : bool, default=False
+        Continue a previous fit with more iterations (same data).
+    early_stopping : "auto" or bool, default="auto"
+        Stop when the validation score stops improving; "auto" enables it
+        above 10000 rows or when ``X_val`` is given to ``fit``.
+    scoring : str, callable or None, default="loss"
+        Score of early stopping: "loss" (or None) for the loss, else a
+        scikit-learn scorer (evaluated at every iteration).
+    validation_fraction : float or None, default=0.1
+        Fraction of the training data held out for early stopping; None
+        stops on the training loss.
+    n_iter_no_change : int, default=10
+        Iterations without improvement before stopping.
+    tol : float, default=1e-7
+        Least improvement counted as one.
+    verbose : int, default=0
+        Print one line per iteration (scores and time) when > 0.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the validation split, the binning subsample and the row,
+        column and node-feature draws.
+    n_threads : int, default=None
+        OpenMP threads; None for all available, -1 likewise.
+
+    Attributes
+    ----------
+    n_iter_ : int
+        Iterations fitted (fewer than ``n_estimators`` after early stopping).
+    n_trees_per_iteration_ : int
+        Always 1.
+    train_score_ : ndarray of shape (n_iter_ + 1,)
+        Score on the training data (negative loss for "loss") before the first
+        and after every iteration, with early stopping; empty otherwise.
+    validation_score_ : ndarray of shape (n_iter_ + 1,)
+        The same on the validation data; empty without one.
+    do_early_stopping_ : bool
+        Whether early stopping was on.
+    feature_importances_ : ndarray of shape (n_features,)
+        Normalised total split gain of each feature.
+    n_features_in_ : int
+        Number of features seen in fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen in fit, when they are all strings.
+
+    See Also
+    --------
+    GradientBoostingClassifier : The classifier.
+    sklearn.ensemble.HistGradientBoostingRegressor : The scikit-learn
+        counterpart.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from skml.ensemble import GradientBoostingRegressor
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> reg = GradientBoostingRegressor(n_estimators=20, random_state=0)
+    >>> reg.fit(X, y).score(X, y) > 0.5
+    True
+    """
+
+    _parameter_constraints = {
+        **BaseGradientBoosting._parameter_constraints,
+        "loss": [StrOptions(set(REGRESSION_LOSSES))],
+        "quantile": [Interval(Real, 0, 1, closed="neither"), None],
+    }
+
+    def __init__(
+        self,
+        loss="squared_error",
+        *,
+        quantile=None,
+        learning_rate=0.1,
+        n_estimators=100,
+        max_depth=None,
+        max_leaf_nodes=31,
+        min_samples_leaf=20,
+        min_child_weight=1e-3,
+        l2_regularization=0.0,
+        l1_regularization=0.0,
+        max_bins=255,
+        subsample=1.0,
+        colsample_bytree=1.0,
+        colsample_bynode=1.0,
+        warm_start=False,
+        early_stopping="auto",
+        scoring="loss",
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-7,
+        verbose=0,
+        random_state=None,
+        n_threads=None,
+    ):
+        super().__init__(
+            loss,
+            learning_rate=learning_rate,
+            n_estimators=n_estimators,
+            max_depth=max_depth,
+            max_leaf_nodes=max_leaf_nodes,
+            min_samples_leaf=min_samples_leaf,
+            min_child_weight=min_child_weight,
+            l2_regularization=l2_regularization,
+            l1_regularization=l1_regularization,
+            max_bins=max_bins,
+            subsample=subsample,
+            colsample_bytree=colsample_bytree,
+            colsample_bynode=colsample_bynode,
+            warm_start=warm_start,
+            early_stopping=early_stopping,
+            scoring=scoring,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            verbose=verbose,
+            random_state=random_state,
+            n_threads=n_threads,
+        )
+        self.quantile = quantile
+
+    def _encode_y(self, y, fitting):
+        y = np.asarray(y, dtype=np.float64)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.ravel()
+        if not np.isfinite(y).all():
+            raise ValueError("y contains NaN or infinity.")
+        if self.loss == "poisson" and (np.any(y < 0) or (fitting and y.sum() <= 0)):
+            raise ValueError(
+                "loss='poisson' needs y >= 0 with a positive sum; y has "
+                "negative values or sums to zero."
+            )
+        if self.loss == "gamma" and np.any(y <= 0):
+            raise ValueError("loss='gamma' needs y > 0; y has values <= 0.")
+        return np.ascontiguousarray(y)
+
+    def _make_loss(self, y):
+        if self.loss == "quantile" and self.quantile is None:
+            raise ValueError("loss='quantile' needs the quantile parameter.")
+        return REGRESSION_LOSSES[self.loss](quantile=self.quantile)
+
+    def predict(self, X):
+        """Predicted values.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Predictions (``exp`` of the raw prediction for poisson and gamma).
+        """
+        raw = self._raw_predict(X)
+        return self._loss.inverse_link(raw)
+
+    def staged_predict(self, X):
+        """Predicted values after each iteration.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Yields
+        ------
+        y : ndarray of shape (n_samples,)
+            As :meth:`predict`, after 1, 2, ... iterations.
+        """
+        for raw in self._staged_raw_predict(X):
+            yield self._loss.inverse_link(raw)
