@@ -96,6 +96,13 @@ EXTENSIONS = {
         "sources": ["skml/_splitting/_pruning.pyx"],
         "language": "c++",
     },
+    "skml.svm._smo": {
+        "sources": ["skml/svm/_smo.pyx"],
+        "openmp": True,
+    },
+    "skml.svm._linear": {
+        "sources": ["skml/svm/_linear.pyx"],
+    },
     "skml.ensemble._forest_predict": {
         "sources": ["skml/ensemble/_forest_predict.pyx"],
         "openmp": True,
