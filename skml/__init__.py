@@ -19,6 +19,7 @@ _SUBMODULES = (
     "metrics",
     "naive_bayes",
     "neighbors",
+    "svm",
     "tree",
     "utils",
 )
