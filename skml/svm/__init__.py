@@ -3,5 +3,6 @@
 """Support vector machines: kernel SVC and SVR (SMO), linear SVMs (dual CD)."""
 
 from skml.svm._classes import SVC, SVR
+from skml.svm._linear_svm import LinearSVC, LinearSVR
 
-__all__ = ["SVC", "SVR"]
+__all__ = ["SVC", "SVR", "LinearSVC", "LinearSVR"]
