@@ -68,7 +68,8 @@ class SVC(ClassifierMixin, _BaseSVM):
 
     gamma : {"scale", "auto"} or float, default="scale"
         Kernel coefficient of "rbf", "poly" and "sigmoid": "scale" is
-        ``1 / (n_features * X.var())``, "auto" ``1 / n_features``.
+        ``1 / (n_features * X.var())`` (the variance weighted by
+        ``sample_weight`` when given), "auto" ``1 / n_features``.
 
     coef0 : float, default=0.0
         Offset of the "poly" and "sigmoid" kernels.
@@ -259,7 +260,7 @@ class SVC(ClassifierMixin, _BaseSVM):
                 "SVC needs samples of at least 2 classes with positive weight."
             )
         self.shape_fit_ = X.shape
-        self._gamma = self._resolve_gamma(X)
+        self._gamma = self._resolve_gamma(X, np.where(keep, sw, 0.0))
         K = self._train_kernel(X)
 
         members = [np.flatnonzero((y_enc == c) & keep) for c in range(n_classes)]
@@ -596,7 +597,7 @@ class SVR(RegressorMixin, _BaseSVM):
         if rows.shape[0] == 0:
             raise ValueError("Every sample has zero weight; nothing to fit.")
         self.shape_fit_ = X.shape
-        self._gamma = self._resolve_gamma(X)
+        self._gamma = self._resolve_gamma(X, np.where(bound > 0, sw, 0.0))
         K = self._train_kernel(X)
         m = rows.shape[0]
         ysub = y[rows]

@@ -70,11 +70,18 @@ class _BaseSVM(BaseEstimator):
             )
         return X, y
 
-    def _resolve_gamma(self, X):
+    def _resolve_gamma(self, X, sample_weight):
+        """gamma as a float; "scale" uses the sample-weighted variance of X.
+
+        Weighting makes a weight-2 sample equivalent to a repeated one (and a
+        weight-0 sample to a removed one); without weights it is ``X.var()``.
+        """
         if self.kernel in ("precomputed",) or callable(self.kernel):
             return 0.0
         if self.gamma == "scale":
-            var = X.var()
+            w = sample_weight / sample_weight.sum()
+            mean = np.dot(w, X).sum() / X.shape[1]
+            var = np.dot(w, (X - mean) ** 2).sum() / X.shape[1]
             return 1.0 / (X.shape[1] * var) if var != 0 else 1.0
         if self.gamma == "auto":
             return 1.0 / X.shape[1]
