@@ -13,6 +13,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 
 from skml.svm._linear import dual_cd_svc, dual_cd_svr
+from skml.svm._primal import primal_newton_svc
 from skml.utils._sklearn import (
     Interval,
     StrOptions,
@@ -78,8 +79,10 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         Loss function.
 
     dual : "auto" or bool, default="auto"
-        Kept for compatibility with scikit-learn: every supported combination is
-        solved in the dual, which has the same solution as the primal.
+        Solve the dual by coordinate descent (True) or the primal by Newton's
+        method (False; squared hinge only). "auto" picks the primal for the
+        squared hinge when ``n_samples > n_features``, as scikit-learn does. Both
+        reach the same solution.
 
     tol : float, default=1e-4
         Stopping tolerance on the spread of the projected gradient.
@@ -222,6 +225,15 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
             raise ValueError("Every sample has zero weight; nothing to fit.")
         Xa = _augment(X[keep], self.fit_intercept, self.intercept_scaling)
         y_enc, sw = y_enc[keep], sw[keep]
+        if self.dual is False and self.loss == "hinge":
+            raise ValueError(
+                "loss='hinge' is solved in the dual only; use dual=True or 'auto', "
+                "or loss='squared_hinge' with dual=False."
+            )
+        if self.dual == "auto":
+            primal = self.loss == "squared_hinge" and X.shape[0] > X.shape[1]
+        else:
+            primal = not self.dual
         rng = check_random_state(self.random_state)
         targets = [1] if n_classes == 2 else range(n_classes)
         coef, intercept, n_iter = [], [], 0
@@ -235,11 +247,17 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
                 bound = self.C * sw * cw[y_enc]
             else:
                 bound = self.C * sw * np.where(pos, cw[k], 1.0)
-            it = dual_cd_svc(
-                Xa, ys, np.ascontiguousarray(bound), self.loss == "squared_hinge",
-                float(self.tol), int(self.max_iter),
-                int(rng.randint(np.iinfo(np.int32).max)), w, alpha, index,
-            )
+            seed = int(rng.randint(np.iinfo(np.int32).max))
+            if primal:
+                w, it = primal_newton_svc(
+                    Xa, ys, bound, float(self.tol), int(self.max_iter)
+                )
+            else:
+                it = dual_cd_svc(
+                    Xa, ys, np.ascontiguousarray(bound),
+                    self.loss == "squared_hinge", float(self.tol),
+                    int(self.max_iter), seed, w, alpha, index,
+                )
             n_iter = max(n_iter, it)
             c, b = _split(w.copy(), self.fit_intercept, self.intercept_scaling)
             coef.append(c)

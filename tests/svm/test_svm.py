@@ -231,6 +231,18 @@ def test_linear_svc_matches_liblinear(global_random_seed, loss, n_classes,
     assert_allclose(a.decision_function(X), b.decision_function(X), atol=1e-5)
 
 
+@pytest.mark.parametrize("class_weight", [None, "balanced"])
+def test_linear_svc_primal_and_dual_agree(global_random_seed, class_weight):
+    X, y = _data(global_random_seed, n=200, n_classes=3)
+    kw = {"tol": 1e-10, "max_iter": 100_000, "class_weight": class_weight}
+    primal = LinearSVC(dual=False, **kw).fit(X, y)
+    dual = LinearSVC(dual=True, **kw).fit(X, y)
+    ref = sk.LinearSVC(dual=False, **kw).fit(X, y)
+    assert_allclose(primal.coef_, dual.coef_, atol=1e-6)
+    assert_allclose(primal.coef_, ref.coef_, atol=1e-6)
+    assert_allclose(primal.intercept_, ref.intercept_, atol=1e-6)
+
+
 def test_linear_svc_sample_weight_and_no_intercept(global_random_seed):
     X, y = _data(global_random_seed, n=150)
     sw = np.random.RandomState(global_random_seed).uniform(0.5, 2.0, X.shape[0])
@@ -298,3 +310,5 @@ def test_bad_data():
         SVC().fit(X, y, sample_weight=np.zeros(20))
     with pytest.raises(ValueError, match="supported"):
         LinearSVC(penalty="l1").fit(X, y)
+    with pytest.raises(ValueError, match="dual"):
+        LinearSVC(loss="hinge", dual=False).fit(X, y)
