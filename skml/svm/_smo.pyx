@@ -13,7 +13,7 @@ Chang and Lin 2011), written afresh:
 - shrinking: bounded variables that cannot move are taken out of the active set,
   and their gradient is rebuilt (from ``G_bar``, the contribution of the
   variables at their upper bound) before the final check;
-- an LRU cache of kernel rows, sized in bytes. A row computed while the active
+- an LRU cache of kernel rows in float32 (as libsvm's), sized in bytes. A row computed while the active
   set is shrunk holds only the active entries; it stays valid until the active
   set grows again (a generation counter).
 
@@ -31,7 +31,7 @@ from skml._distances._kernels cimport (
     kernel_row,
     kernel_row_indexed,
 )
-from skml.utils._typedefs cimport float64_t, intp_t
+from skml.utils._typedefs cimport float32_t, float64_t, intp_t
 
 cdef float64_t TAU = 1e-12
 cdef intp_t FULL = -1
@@ -78,8 +78,10 @@ cdef class _Solver:
     cdef unsigned char[::1] sample_mark
     cdef intp_t generation
     cdef bint unshrink
-    # LRU cache of kernel rows over samples
-    cdef float64_t[:, ::1] data
+    # LRU cache of kernel rows over samples, in float32 like libsvm's (twice
+    # the rows per MB; the solver's sums stay in float64)
+    cdef float32_t[:, ::1] data
+    cdef float64_t[::1] rowbuf            # one row in float64, before rounding
     cdef intp_t n_slots
     cdef intp_t n_used
     cdef intp_t[::1] slot_of              # sample -> slot or -1
@@ -122,12 +124,9 @@ cdef class _Solver:
         self.sample_mark = np.zeros(self.n, dtype=np.uint8)
         self.generation = 0
         self.unshrink = False
-        if precomputed:
-            self.n_slots = 0
-            self.data = np.zeros((1, 1))
-        else:
-            self.n_slots = min(self.n, max(2, cache_bytes // (8 * self.n)))
-            self.data = np.empty((self.n_slots, self.n))
+        self.n_slots = min(self.n, max(2, cache_bytes // (4 * self.n)))
+        self.data = np.empty((self.n_slots, self.n), dtype=np.float32)
+        self.rowbuf = np.empty(self.n)
         self.n_used = 0
         self.slot_of = np.full(self.n, -1, dtype=np.intp)
         self.sample_in = np.full(max(1, self.n_slots), -1, dtype=np.intp)
@@ -183,10 +182,33 @@ cdef class _Solver:
             self.prev[self.head] = slot
         self.head = slot
 
-    cdef void _compute(self, intp_t s, float64_t[::1] out, bint full) noexcept nogil:
+    cdef void _compute(self, intp_t s, float32_t[::1] dst, bint full) noexcept nogil:
+        # The row into rowbuf (float64), then rounded into the cache slot.
+        cdef intp_t k, r
+        cdef float64_t[::1] out = self.rowbuf
+        full = full or self.active_size == self.l
+        if self.precomputed:
+            if full:
+                for k in range(self.n):
+                    dst[k] = <float32_t> self.K[s, k]
+            else:
+                for k in range(self.n_active_samples):
+                    r = self.active_samples[k]
+                    dst[r] = <float32_t> self.K[s, r]
+            return
+        self._kernel_into(s, out, full)
+        if full:
+            for k in range(self.n):
+                dst[k] = <float32_t> out[k]
+        else:
+            for k in range(self.n_active_samples):
+                r = self.active_samples[k]
+                dst[r] = <float32_t> out[r]
+
+    cdef void _kernel_into(self, intp_t s, float64_t[::1] out, bint full) noexcept nogil:
         cdef intp_t c, c0, c1, n_chunks, m
         cdef intp_t d = self.X.shape[1]
-        if full or self.active_size == self.l:
+        if full:
             m = self.n
             if m * d < PARALLEL_WORK or self.n_threads == 1:
                 kernel_row(self.X[s], self.X, self.spec, out)
@@ -209,12 +231,10 @@ cdef class _Solver:
                 kernel_row_indexed(self.X[s], self.X, self.active_samples[c0:c1],
                                    self.spec, out)
 
-    cdef const float64_t* _row(self, intp_t s, bint full) noexcept nogil:
+    cdef const float32_t* _row(self, intp_t s, bint full) noexcept nogil:
         """Kernel row of sample ``s``: every sample, or the active ones at least."""
         cdef intp_t slot
         cdef bint need_full
-        if self.precomputed:
-            return &self.K[s, 0]
         need_full = full or self.active_size == self.l
         slot = self.slot_of[s]
         if slot >= 0:
@@ -345,7 +365,7 @@ cdef class _Solver:
         cdef intp_t k, t, i = -1, j = -1
         cdef float64_t gmax = -INFINITY, gmax2 = -INFINITY, obj_min = INFINITY
         cdef float64_t grad_diff, quad, obj, kij, qdi = 0.0
-        cdef const float64_t* Ki = NULL
+        cdef const float32_t* Ki = NULL
         for k in range(self.active_size):
             t = self.active[k]
             if self.y[t] > 0:
@@ -386,8 +406,8 @@ cdef class _Solver:
         return gmax + gmax2 < self.eps or j == -1
 
     cdef void _step(self, intp_t i, intp_t j) noexcept nogil:
-        cdef const float64_t* Ki = self._row(self.idx[i], False)
-        cdef const float64_t* Kj = self._row(self.idx[j], False)
+        cdef const float32_t* Ki = self._row(self.idx[i], False)
+        cdef const float32_t* Kj = self._row(self.idx[j], False)
         cdef float64_t Ci = self.C[i], Cj = self.C[j]
         cdef float64_t ai0 = self.alpha[i], aj0 = self.alpha[j]
         cdef float64_t ai = ai0, aj = aj0, quad, delta, diff, total
@@ -451,7 +471,7 @@ cdef class _Solver:
             self._update_g_bar(j, sj == UPPER)
 
     cdef void _update_g_bar(self, intp_t i, bint was_upper) noexcept nogil:
-        cdef const float64_t* Ki = self._row(self.idx[i], True)
+        cdef const float32_t* Ki = self._row(self.idx[i], True)
         cdef float64_t c = self.C[i] * self.y[i]
         cdef intp_t t
         if was_upper:
