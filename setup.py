@@ -97,6 +97,13 @@ EXTENSIONS = {
         "language": "c++",
     },
     "skml.linear_model._cd_fast": {"sources": ["skml/linear_model/_cd_fast.pyx"]},
+    "skml.svm._smo": {
+        "sources": ["skml/svm/_smo.pyx"],
+        "openmp": True,
+    },
+    "skml.svm._linear": {
+        "sources": ["skml/svm/_linear.pyx"],
+    },
     "skml.ensemble._forest_predict": {
         "sources": ["skml/ensemble/_forest_predict.pyx"],
         "openmp": True,

@@ -20,6 +20,7 @@ _SUBMODULES = (
     "metrics",
     "naive_bayes",
     "neighbors",
+    "svm",
     "tree",
     "utils",
 )

@@ -28,3 +28,12 @@ cdef void kernel_row(
     KernelSpec spec,
     float64_t[::1] out,
 ) noexcept nogil
+
+
+cdef void kernel_row_indexed(
+    const floating[::1] x,
+    const floating[:, ::1] Y,
+    const intp_t[::1] rows,
+    KernelSpec spec,
+    float64_t[::1] out,
+) noexcept nogil

@@ -41,6 +41,20 @@ cdef inline float64_t _from_dot(float64_t dot, KernelSpec spec) noexcept nogil:
     return tanh(spec.gamma * dot + spec.coef0)
 
 
+cdef inline float64_t _kernel_pair(
+    const floating* x, const floating* y, intp_t n, KernelSpec spec
+) noexcept nogil:
+    # The kernel of one pair, accumulated in float64.
+    cdef intp_t i
+    cdef float64_t acc
+    if spec.kind == RBF:
+        return exp(-spec.gamma * sqeuclidean_direct(x, y, n))
+    acc = 0.0
+    for i in range(n):
+        acc += <float64_t> x[i] * <float64_t> y[i]
+    return _from_dot(acc, spec)
+
+
 cdef void kernel_row(
     const floating[::1] x,
     const floating[:, ::1] Y,
@@ -52,17 +66,27 @@ cdef void kernel_row(
     Accumulates in float64, pair by pair (no GEMM: one row is a matrix-vector
     product), so it can run inside a solver's own parallel loop.
     """
-    cdef intp_t j, i, n = Y.shape[1]
-    cdef float64_t acc
+    cdef intp_t j, n = Y.shape[1]
     for j in range(Y.shape[0]):
-        if spec.kind == RBF:
-            acc = sqeuclidean_direct(&x[0], &Y[j, 0], n)
-            out[j] = exp(-spec.gamma * acc)
-        else:
-            acc = 0.0
-            for i in range(n):
-                acc += <float64_t> x[i] * <float64_t> Y[j, i]
-            out[j] = _from_dot(acc, spec)
+        out[j] = _kernel_pair(&x[0], &Y[j, 0], n, spec)
+
+
+cdef void kernel_row_indexed(
+    const floating[::1] x,
+    const floating[:, ::1] Y,
+    const intp_t[::1] rows,
+    KernelSpec spec,
+    float64_t[::1] out,
+) noexcept nogil:
+    """Kernel of ``x`` against the rows ``rows`` of ``Y``: ``out[r] = k(x, Y[r])``.
+
+    The scattered form of ``kernel_row``, for solvers that need a row on a subset
+    of the samples only (SMO with shrinking).
+    """
+    cdef intp_t k, r, n = Y.shape[1]
+    for k in range(rows.shape[0]):
+        r = rows[k]
+        out[r] = _kernel_pair(&x[0], &Y[r, 0], n, spec)
 
 
 def _py_kernel_row(

@@ -23,6 +23,11 @@ FAST_PARAMS = {
     "XGBoostRegressor": {"n_estimators": 20, "n_jobs": 1},
     "LightGBMClassifier": {"n_estimators": 20, "n_jobs": 1},
     "LightGBMRegressor": {"n_estimators": 20, "n_jobs": 1},
+    # A tight tol: the sample-weight equivalence check compares to 1e-7, which
+    # holds at the optimum only (SVM weights are exact multiplicities of C).
+    "SVC": {"tol": 1e-10}, "SVR": {"tol": 1e-10},
+    "LinearSVC": {"tol": 1e-10, "max_iter": 100_000},
+    "LinearSVR": {"tol": 1e-10, "max_iter": 100_000},
 }
 
 # name -> {check name: reason}. Classical estimators must stay out of this table;

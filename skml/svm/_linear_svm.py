@@ -1,0 +1,467 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Authors: The skml developers
+"""Linear SVMs by dual coordinate descent: LinearSVC and LinearSVR."""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+
+from skml.svm._linear import dual_cd_svc, dual_cd_svr
+from skml.svm._primal import primal_newton_svc
+from skml.utils._sklearn import (
+    Interval,
+    StrOptions,
+    _check_sample_weight,
+    _fit_context,
+    check_is_fitted,
+    validate_data,
+)
+
+_COMMON = {
+    "tol": [Interval(Real, 0.0, None, closed="neither")],
+    "C": [Interval(Real, 0.0, None, closed="neither")],
+    "fit_intercept": ["boolean"],
+    "intercept_scaling": [Interval(Real, 0, None, closed="neither")],
+    "dual": ["boolean", StrOptions({"auto"})],
+    "random_state": ["random_state"],
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+}
+
+
+def _augment(X, fit_intercept, intercept_scaling):
+    if not fit_intercept:
+        return np.ascontiguousarray(X)
+    return np.ascontiguousarray(
+        np.hstack([X, np.full((X.shape[0], 1), float(intercept_scaling))])
+    )
+
+
+def _split(w, fit_intercept, intercept_scaling):
+    if fit_intercept:
+        return w[:-1], w[-1] * intercept_scaling
+    return w, 0.0
+
+
+def _warn(n_iter, max_iter):
+    if n_iter >= max_iter:
+        warnings.warn(
+            f"Dual coordinate descent did not converge in max_iter={max_iter} "
+            "passes; increase max_iter or scale the data.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
+
+class LinearSVC(ClassifierMixin, BaseEstimator):
+    """Linear support vector classification by dual coordinate descent.
+
+    Minimises ``0.5 ||w||^2 + C sum_i loss(y_i w.x_i)`` with the hinge or squared
+    hinge loss, one-vs-rest over classes, by the dual coordinate descent of Hsieh
+    et al. (2008) with shrinking. The intercept is learnt as the weight of a
+    constant feature ``intercept_scaling`` and is therefore regularised, as in
+    liblinear.
+
+    Read more in the :ref:`User Guide <svm>`.
+
+    Parameters
+    ----------
+    penalty : {"l2"}, default="l2"
+        Norm of the penalty. Only "l2" is implemented; "l1" raises a
+        ``ValueError`` naming the supported combinations.
+
+    loss : {"hinge", "squared_hinge"}, default="squared_hinge"
+        Loss function.
+
+    dual : "auto" or bool, default="auto"
+        Solve the dual by coordinate descent (True) or the primal by Newton's
+        method (False; squared hinge only). "auto" picks the primal for the
+        squared hinge when ``n_samples > n_features``, as scikit-learn does. Both
+        reach the same solution.
+
+    tol : float, default=1e-4
+        Stopping tolerance on the spread of the projected gradient.
+
+    C : float, default=1.0
+        Inverse regularisation strength. Must be positive.
+
+    multi_class : {"ovr"}, default="ovr"
+        One-vs-rest over the classes.
+
+    fit_intercept : bool, default=True
+        Learn an intercept.
+
+    intercept_scaling : float, default=1.0
+        Value of the constant feature whose weight becomes the intercept.
+
+    class_weight : dict or "balanced", default=None
+        Multiplies ``C`` for the positive class of each one-vs-rest problem (and
+        for both classes of a binary problem), as liblinear does.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the order in which coordinates are visited.
+
+    max_iter : int, default=1000
+        Maximum number of passes over the data.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+        Weights.
+
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+        Intercepts.
+
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+
+    n_iter_ : int
+        Largest number of passes over the one-vs-rest problems.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    SVC : Kernel support vector classification.
+
+    References
+    ----------
+    .. [1] C.-J. Hsieh, K.-W. Chang, C.-J. Lin, S. S. Keerthi and S. Sundararajan,
+       "A dual coordinate descent method for large-scale linear SVM", ICML 2008.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skml.svm import LinearSVC
+    >>> X, y = load_iris(return_X_y=True)
+    >>> X = StandardScaler().fit_transform(X)
+    >>> clf = LinearSVC(random_state=0).fit(X, y)
+    >>> round(clf.score(X, y), 2)
+    0.95
+    """
+
+    _parameter_constraints: dict = {
+        **_COMMON,
+        "penalty": [StrOptions({"l1", "l2"})],
+        "loss": [StrOptions({"hinge", "squared_hinge"})],
+        "multi_class": [StrOptions({"ovr", "crammer_singer"})],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+    }
+
+    def __init__(
+        self,
+        penalty="l2",
+        loss="squared_hinge",
+        *,
+        dual="auto",
+        tol=1e-4,
+        C=1.0,
+        multi_class="ovr",
+        fit_intercept=True,
+        intercept_scaling=1.0,
+        class_weight=None,
+        random_state=None,
+        max_iter=1000,
+    ):
+        self.penalty = penalty
+        self.loss = loss
+        self.dual = dual
+        self.tol = tol
+        self.C = C
+        self.multi_class = multi_class
+        self.fit_intercept = fit_intercept
+        self.intercept_scaling = intercept_scaling
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.max_iter = max_iter
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the one-vs-rest linear SVMs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training samples.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample multipliers of ``C``; samples of weight 0 are left out.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        if self.penalty != "l2" or self.multi_class != "ovr":
+            raise ValueError(
+                f"penalty={self.penalty!r} with multi_class={self.multi_class!r} "
+                "is not supported; supported are penalty='l2' with "
+                "loss='hinge' or 'squared_hinge', multi_class='ovr'."
+            )
+        X, y = validate_data(self, X, y, dtype=np.float64, order="C")
+        check_classification_targets(y)
+        self.classes_, y_enc = np.unique(y, return_inverse=True)
+        n_classes = self.classes_.shape[0]
+        if n_classes < 2:
+            raise ValueError(
+                "LinearSVC needs samples of at least 2 classes in the data; got 1 "
+                f"class ({self.classes_[0]!r})."
+            )
+        sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        cw = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+        keep = sw > 0
+        if not np.any(keep):
+            raise ValueError("Every sample has zero weight; nothing to fit.")
+        Xa = _augment(X[keep], self.fit_intercept, self.intercept_scaling)
+        y_enc, sw = y_enc[keep], sw[keep]
+        if self.dual is False and self.loss == "hinge":
+            raise ValueError(
+                "loss='hinge' is solved in the dual only; use dual=True or 'auto', "
+                "or loss='squared_hinge' with dual=False."
+            )
+        if self.dual == "auto":
+            primal = self.loss == "squared_hinge" and X.shape[0] > X.shape[1]
+        else:
+            primal = not self.dual
+        rng = check_random_state(self.random_state)
+        targets = [1] if n_classes == 2 else range(n_classes)
+        coef, intercept, n_iter = [], [], 0
+        w = np.empty(Xa.shape[1])
+        alpha = np.empty(Xa.shape[0])
+        index = np.empty(Xa.shape[0], dtype=np.intp)
+        for k in targets:
+            pos = y_enc == k
+            ys = np.where(pos, 1.0, -1.0)
+            if n_classes == 2:
+                bound = self.C * sw * cw[y_enc]
+            else:
+                bound = self.C * sw * np.where(pos, cw[k], 1.0)
+            seed = int(rng.randint(np.iinfo(np.int32).max))
+            if primal:
+                w, it = primal_newton_svc(
+                    Xa, ys, bound, float(self.tol), int(self.max_iter)
+                )
+            else:
+                it = dual_cd_svc(
+                    Xa, ys, np.ascontiguousarray(bound),
+                    self.loss == "squared_hinge", float(self.tol),
+                    int(self.max_iter), seed, w, alpha, index,
+                )
+            n_iter = max(n_iter, it)
+            c, b = _split(w.copy(), self.fit_intercept, self.intercept_scaling)
+            coef.append(c)
+            intercept.append(b)
+        _warn(n_iter, self.max_iter)
+        self.coef_ = np.array(coef)
+        self.intercept_ = np.array(intercept, dtype=np.float64)
+        self.n_iter_ = int(n_iter)
+        return self
+
+    def decision_function(self, X):
+        """Signed distances to the hyperplanes.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            For two classes, positive means ``classes_[1]``.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        scores = X @ self.coef_.T + self.intercept_
+        return scores[:, 0] if scores.shape[1] == 1 else scores
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels.
+        """
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            return self.classes_[(scores > 0).astype(np.intp)]
+        return self.classes_[np.argmax(scores, axis=1)]
+
+
+class LinearSVR(RegressorMixin, BaseEstimator):
+    """Linear support vector regression by dual coordinate descent.
+
+    Minimises ``0.5 ||w||^2 + C sum_i loss(y_i - w.x_i)`` with the
+    epsilon-insensitive loss or its square, by the dual coordinate descent of Ho
+    and Lin (2012). The intercept is the weight of a constant feature, as in
+    liblinear (regularised).
+
+    Read more in the :ref:`User Guide <svm>`.
+
+    Parameters
+    ----------
+    epsilon : float, default=0.0
+        Half-width of the insensitive tube.
+
+    tol : float, default=1e-4
+        Stop when the summed violation falls below ``tol`` times that of the
+        first pass.
+
+    C : float, default=1.0
+        Inverse regularisation strength. Must be positive.
+
+    loss : {"epsilon_insensitive", "squared_epsilon_insensitive"}, \
+            default="epsilon_insensitive"
+        Loss function.
+
+    fit_intercept : bool, default=True
+        Learn an intercept.
+
+    intercept_scaling : float, default=1.0
+        Value of the constant feature whose weight becomes the intercept.
+
+    dual : "auto" or bool, default="auto"
+        Kept for compatibility; the problem is always solved in the dual.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the order in which coordinates are visited.
+
+    max_iter : int, default=1000
+        Maximum number of passes over the data.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+        Weights.
+
+    intercept_ : ndarray of shape (1,)
+        Intercept.
+
+    n_iter_ : int
+        Passes over the data.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    SVR : Kernel support vector regression.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skml.svm import LinearSVR
+    >>> X = np.arange(20.0).reshape(-1, 1)
+    >>> reg = LinearSVR(C=10.0, random_state=0, max_iter=10000).fit(X, 2 * X.ravel())
+    >>> round(float(reg.coef_[0]), 2)
+    2.0
+    """
+
+    _parameter_constraints: dict = {
+        **_COMMON,
+        "epsilon": [Interval(Real, 0.0, None, closed="left")],
+        "loss": [StrOptions({"epsilon_insensitive", "squared_epsilon_insensitive"})],
+    }
+
+    def __init__(
+        self,
+        *,
+        epsilon=0.0,
+        tol=1e-4,
+        C=1.0,
+        loss="epsilon_insensitive",
+        fit_intercept=True,
+        intercept_scaling=1.0,
+        dual="auto",
+        random_state=None,
+        max_iter=1000,
+    ):
+        self.epsilon = epsilon
+        self.tol = tol
+        self.C = C
+        self.loss = loss
+        self.fit_intercept = fit_intercept
+        self.intercept_scaling = intercept_scaling
+        self.dual = dual
+        self.random_state = random_state
+        self.max_iter = max_iter
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the linear SVR.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training samples.
+        y : array-like of shape (n_samples,)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample multipliers of ``C``; samples of weight 0 are left out.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        X, y = validate_data(self, X, y, dtype=np.float64, order="C", y_numeric=True)
+        y = np.asarray(y, dtype=np.float64)
+        sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        keep = sw > 0
+        if not np.any(keep):
+            raise ValueError("Every sample has zero weight; nothing to fit.")
+        Xa = _augment(X[keep], self.fit_intercept, self.intercept_scaling)
+        rng = check_random_state(self.random_state)
+        w = np.empty(Xa.shape[1])
+        beta = np.empty(Xa.shape[0])
+        index = np.empty(Xa.shape[0], dtype=np.intp)
+        it = dual_cd_svr(
+            Xa, np.ascontiguousarray(y[keep]),
+            np.ascontiguousarray(self.C * sw[keep]),
+            self.loss == "squared_epsilon_insensitive", float(self.epsilon),
+            float(self.tol), int(self.max_iter),
+            int(rng.randint(np.iinfo(np.int32).max)), w, beta, index,
+        )
+        _warn(it, self.max_iter)
+        coef, b = _split(w, self.fit_intercept, self.intercept_scaling)
+        self.coef_ = coef.copy()
+        self.intercept_ = np.array([b], dtype=np.float64)
+        self.n_iter_ = int(it)
+        return self
+
+    def predict(self, X):
+        """Predict targets.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predictions.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return X @ self.coef_ + self.intercept_[0]
