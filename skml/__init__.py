@@ -14,14 +14,17 @@ from skml.utils._show_versions import show_versions
 # Public subpackages, loaded on first attribute access.
 _SUBMODULES = (
     "cluster",
+    "datasets",
     "decomposition",
     "ensemble",
     "linear_model",
     "metrics",
     "naive_bayes",
     "neighbors",
+    "neural_network",
     "svm",
     "tree",
+    "uplift",
     "utils",
 )
 

@@ -70,12 +70,15 @@ def test_tour_result_time_ratio():
     assert result.time_ratio == 0.5
 
 
-def test_tour_help_lists_options():
+def test_tour_help_lists_options(tmp_path):
+    # -P and a neutral working directory: the installed package answers, as for a
+    # user (the source tree has no compiled modules).
     out = subprocess.run(
-        [sys.executable, "-m", "skml", "--help"],
+        [sys.executable, "-P", "-m", "skml", "--help"],
         capture_output=True,
         text=True,
         check=True,
+        cwd=tmp_path,
     ).stdout
     for option in ("--quick", "--family", "--out"):
         assert option in out

@@ -18,7 +18,6 @@ from skml.utils._sklearn import (
     StrOptions,
     _check_sample_weight,
     _fit_context,
-    check_is_fitted,
 )
 
 

@@ -32,10 +32,12 @@ cdef inline void _axpy(float64_t c, const float64_t* x, float64_t* w,
 
 cdef inline intp_t _rand_below(unsigned long long* state, intp_t n) noexcept nogil:
     # xorshift64*; returns an integer in [0, n).
+    cdef unsigned long long scrambled
     state[0] ^= state[0] >> 12
     state[0] ^= state[0] << 25
     state[0] ^= state[0] >> 27
-    return <intp_t> (((state[0] * 2685821657736338717ULL) >> 11) % <unsigned long long> n)
+    scrambled = (state[0] * 2685821657736338717ULL) >> 11
+    return <intp_t> (scrambled % <unsigned long long> n)
 
 
 cdef void _shuffle(intp_t* a, intp_t n, unsigned long long* state) noexcept nogil:

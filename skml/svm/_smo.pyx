@@ -13,9 +13,9 @@ Chang and Lin 2011), written afresh:
 - shrinking: bounded variables that cannot move are taken out of the active set,
   and their gradient is rebuilt (from ``G_bar``, the contribution of the
   variables at their upper bound) before the final check;
-- an LRU cache of kernel rows in float32 (as libsvm's), sized in bytes. A row computed while the active
-  set is shrunk holds only the active entries; it stays valid until the active
-  set grows again (a generation counter).
+- an LRU cache of kernel rows in float32 (as libsvm's), sized in bytes. A row
+  computed while the active set is shrunk holds only the active entries; it stays
+  valid until the active set grows again (a generation counter).
 
 Kernel rows come from the shared distance core (``kernel_row``,
 ``kernel_row_indexed``), computed in ``prange`` chunks when the row is long.
@@ -56,7 +56,7 @@ cdef class _Solver:
     cdef bint precomputed
     cdef KernelSpec spec
     cdef intp_t n                         # samples
-    cdef intp_t l                         # variables
+    cdef intp_t n_vars                    # variables
     cdef const intp_t[::1] idx            # variable -> sample
     cdef const float64_t[::1] y           # +1 / -1
     cdef const float64_t[::1] p           # linear term
@@ -109,18 +109,18 @@ cdef class _Solver:
         self.C = C
         self.eps = eps
         self.n_threads = max(1, n_threads)
-        self.l = idx.shape[0]
+        self.n_vars = idx.shape[0]
         self.n = K.shape[0] if precomputed else X.shape[0]
-        self.alpha = np.zeros(self.l)
+        self.alpha = np.zeros(self.n_vars)
         self.G = np.array(p, dtype=np.float64)
-        self.G_bar = np.zeros(self.l)
-        self.status = np.zeros(self.l, dtype=np.uint8)
-        for t in range(self.l):
+        self.G_bar = np.zeros(self.n_vars)
+        self.status = np.zeros(self.n_vars, dtype=np.uint8)
+        for t in range(self.n_vars):
             self._update_status(t)
-        self.active = np.arange(self.l, dtype=np.intp)
-        self.pos = np.arange(self.l, dtype=np.intp)
-        self.active_size = self.l
-        self.active_samples = np.zeros(self.l, dtype=np.intp)
+        self.active = np.arange(self.n_vars, dtype=np.intp)
+        self.pos = np.arange(self.n_vars, dtype=np.intp)
+        self.active_size = self.n_vars
+        self.active_samples = np.zeros(self.n_vars, dtype=np.intp)
         self.sample_mark = np.zeros(self.n, dtype=np.uint8)
         self.generation = 0
         self.unshrink = False
@@ -135,11 +135,11 @@ cdef class _Solver:
         self.next = np.full(max(1, self.n_slots), -1, dtype=np.intp)
         self.head = -1
         self.scratch = np.empty((self.n_threads, self.n))
-        self.free_samples = np.empty(self.l, dtype=np.intp)
-        self.free_coef = np.empty(self.l)
-        self.QD = np.empty(self.l)
+        self.free_samples = np.empty(self.n_vars, dtype=np.intp)
+        self.free_coef = np.empty(self.n_vars)
+        self.QD = np.empty(self.n_vars)
         if precomputed:
-            for t in range(self.l):
+            for t in range(self.n_vars):
                 self.QD[t] = self.K[self.idx[t], self.idx[t]]
         else:
             with nogil:
@@ -149,7 +149,7 @@ cdef class _Solver:
         cdef intp_t t, s
         cdef intp_t[::1] one = self.free_samples[:1]
         cdef float64_t[::1] out = self.scratch[0]
-        for t in range(self.l):
+        for t in range(self.n_vars):
             s = self.idx[t]
             one[0] = s
             kernel_row_indexed(self.X[s], self.X, one, self.spec, out)
@@ -186,7 +186,7 @@ cdef class _Solver:
         # The row into rowbuf (float64), then rounded into the cache slot.
         cdef intp_t k, r
         cdef float64_t[::1] out = self.rowbuf
-        full = full or self.active_size == self.l
+        full = full or self.active_size == self.n_vars
         if self.precomputed:
             if full:
                 for k in range(self.n):
@@ -205,7 +205,9 @@ cdef class _Solver:
                 r = self.active_samples[k]
                 dst[r] = <float32_t> out[r]
 
-    cdef void _kernel_into(self, intp_t s, float64_t[::1] out, bint full) noexcept nogil:
+    cdef void _kernel_into(
+        self, intp_t s, float64_t[::1] out, bint full
+    ) noexcept nogil:
         cdef intp_t c, c0, c1, n_chunks, m
         cdef intp_t d = self.X.shape[1]
         if full:
@@ -235,7 +237,7 @@ cdef class _Solver:
         """Kernel row of sample ``s``: every sample, or the active ones at least."""
         cdef intp_t slot
         cdef bint need_full
-        need_full = full or self.active_size == self.l
+        need_full = full or self.active_size == self.n_vars
         slot = self.slot_of[s]
         if slot >= 0:
             self._touch(slot)
@@ -283,7 +285,7 @@ cdef class _Solver:
     cdef void _reconstruct_gradient(self) noexcept nogil:
         """Rebuild the gradient of the inactive variables and activate all."""
         cdef intp_t k, t, n_free = 0
-        if self.active_size == self.l:
+        if self.active_size == self.n_vars:
             return
         for k in range(self.active_size):
             t = self.active[k]
@@ -291,12 +293,12 @@ cdef class _Solver:
                 self.free_samples[n_free] = self.idx[t]
                 self.free_coef[n_free] = self.y[t] * self.alpha[t]
                 n_free += 1
-        for k in prange(self.active_size, self.l, schedule="static",
+        for k in prange(self.active_size, self.n_vars, schedule="static",
                         num_threads=self.n_threads):
             t = self.active[k]
             self.G[t] = self.G_bar[t] + self.p[t] + self._free_sum(
                 t, n_free, threadid())
-        self.active_size = self.l
+        self.active_size = self.n_vars
         self.generation += 1
         self._refresh_active_samples()
 
@@ -476,13 +478,13 @@ cdef class _Solver:
         cdef intp_t t
         if was_upper:
             c = -c
-        for t in range(self.l):
+        for t in range(self.n_vars):
             self.G_bar[t] += c * self.y[t] * Ki[self.idx[t]]
 
     cdef float64_t _rho(self) noexcept nogil:
         cdef intp_t t, n_free = 0
         cdef float64_t ub = INFINITY, lb = -INFINITY, total = 0.0, yg
-        for t in range(self.l):
+        for t in range(self.n_vars):
             yg = self.y[t] * self.G[t]
             if self.status[t] == UPPER:
                 if self.y[t] < 0:
@@ -504,13 +506,13 @@ cdef class _Solver:
     cdef intp_t _solve(self, intp_t max_iter, bint shrinking,
                        bint* converged) noexcept nogil:
         cdef intp_t it = 0, i, j
-        cdef intp_t counter = min(self.l, 1000) + 1
+        cdef intp_t counter = min(self.n_vars, 1000) + 1
         converged[0] = False
         self._refresh_active_samples()
         while it < max_iter:
             counter -= 1
             if counter == 0:
-                counter = min(self.l, 1000)
+                counter = min(self.n_vars, 1000)
                 if shrinking:
                     self._shrink()
             if self._select(&i, &j):

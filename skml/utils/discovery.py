@@ -17,15 +17,19 @@ from sklearn.base import (
 
 __all__ = ["all_estimators", "all_functions", "public_modules"]
 
-from skml.uplift._base import UpliftMixin
 
-_TYPE_FILTERS = {
-    "classifier": ClassifierMixin,
-    "regressor": RegressorMixin,
-    "transformer": TransformerMixin,
-    "cluster": ClusterMixin,
-    "uplift": UpliftMixin,
-}
+def _type_filters():
+    # Imported here, not at module level: ``import skml`` loads skml.utils, and
+    # skml.uplift pulls in the compiled split core, which ``import skml`` must not.
+    from skml.uplift._base import UpliftMixin
+
+    return {
+        "classifier": ClassifierMixin,
+        "regressor": RegressorMixin,
+        "transformer": TransformerMixin,
+        "cluster": ClusterMixin,
+        "uplift": UpliftMixin,
+    }
 
 
 def public_modules():
@@ -102,15 +106,16 @@ def all_estimators(type_filter=None):
     if type_filter is None:
         return estimators
     filters = [type_filter] if isinstance(type_filter, str) else list(type_filter)
-    unknown = set(filters) - set(_TYPE_FILTERS)
+    type_filters = _type_filters()
+    unknown = set(filters) - set(type_filters)
     if unknown:
         raise ValueError(
-            f"type_filter must be among {sorted(_TYPE_FILTERS)}; got {sorted(unknown)}."
+            f"type_filter must be among {sorted(type_filters)}; got {sorted(unknown)}."
         )
     return [
         (name, cls)
         for name, cls in estimators
-        if any(issubclass(cls, _TYPE_FILTERS[kind]) for kind in filters)
+        if any(issubclass(cls, type_filters[kind]) for kind in filters)
     ]
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import sklearn.svm as sk
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.datasets import load_iris, make_classification, make_regression
+from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
@@ -277,8 +277,14 @@ def test_kernel_row_indexed_is_kernel_row_on_a_subset(global_random_seed):
 
 @pytest.mark.parametrize(
     "params, match",
-    [({"gamma": 0.0}, "gamma"), ({"gamma": -1.0}, "gamma"), ({"C": 0.0}, "C"),
-     ({"C": -1.0}, "C"), ({"max_iter": 0}, "max_iter"), ({"kernel": "cosine"}, "kernel")],
+    [
+        ({"gamma": 0.0}, "gamma"),
+        ({"gamma": -1.0}, "gamma"),
+        ({"C": 0.0}, "C"),
+        ({"C": -1.0}, "C"),
+        ({"max_iter": 0}, "max_iter"),
+        ({"kernel": "cosine"}, "kernel"),
+    ],
 )
 @pytest.mark.parametrize("cls", [SVC, SVR])
 def test_bad_parameters(cls, params, match):
