@@ -468,14 +468,14 @@ ATTRIBUTES_DOC = """\
         Zero-based index of the best round with early stopping (then
         ``n_iter_ == best_iteration_ + 1``), ``None`` without.
 
-    feature_importances_ : ndarray of shape (n_features_in_,)
+    feature_importances_ : ndarray of shape (`n_features_in_`,)
         Total gain of the splits on each feature over the first ``n_iter_``
         rounds, normalised to sum to 1 (all zeros when no tree splits).
 
     n_features_in_ : int
         Number of features seen during ``fit``.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during ``fit``, when ``X`` has string
         column names.
 """

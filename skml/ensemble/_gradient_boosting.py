@@ -682,10 +682,10 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         Iterations fitted (fewer than ``n_estimators`` after early stopping).
     n_trees_per_iteration_ : int
         1 for binary problems, the number of classes otherwise.
-    train_score_ : ndarray of shape (n_iter_ + 1,)
+    train_score_ : ndarray of shape (`n_iter_` + 1,)
         Score on the training data (negative loss for "loss") before the first
         and after every iteration, with early stopping; empty otherwise.
-    validation_score_ : ndarray of shape (n_iter_ + 1,)
+    validation_score_ : ndarray of shape (`n_iter_` + 1,)
         The same on the validation data; empty without one.
     do_early_stopping_ : bool
         Whether early stopping was on.
@@ -693,7 +693,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         Normalised total split gain of each feature.
     n_features_in_ : int
         Number of features seen in fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen in fit, when they are all strings.
 
     See Also
@@ -1006,10 +1006,10 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
         Iterations fitted (fewer than ``n_estimators`` after early stopping).
     n_trees_per_iteration_ : int
         Always 1.
-    train_score_ : ndarray of shape (n_iter_ + 1,)
+    train_score_ : ndarray of shape (`n_iter_` + 1,)
         Score on the training data (negative loss for "loss") before the first
         and after every iteration, with early stopping; empty otherwise.
-    validation_score_ : ndarray of shape (n_iter_ + 1,)
+    validation_score_ : ndarray of shape (`n_iter_` + 1,)
         The same on the validation data; empty without one.
     do_early_stopping_ : bool
         Whether early stopping was on.
@@ -1017,7 +1017,7 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
         Normalised total split gain of each feature.
     n_features_in_ : int
         Number of features seen in fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen in fit, when they are all strings.
 
     See Also
