@@ -19,7 +19,8 @@ Prints each time ratio (skml / scikit-learn; the target is at most 1.0) and
 the largest absolute difference of the coefficients (and intercepts), which
 shows that the two stopped at the same convergence.
 
-Run: ``python asv_benchmarks/linear_model_ratios.py [n_repeats]``.
+Run from the repository root (so this checkout is imported):
+``PYTHONPATH=. python asv_benchmarks/linear_model_ratios.py [n_repeats]``.
 """
 
 import sys
