@@ -542,6 +542,12 @@ def _uplift_cases():
     ]
 
 
+def _linear_model_cases():
+    from skml._tour._linear_cases import linear_model_cases
+
+    return linear_model_cases()
+
+
 # family name -> function returning its cases (imports the family lazily).
 FAMILIES = {
     "naive_bayes": _naive_bayes_cases,
@@ -553,4 +559,5 @@ FAMILIES = {
     "ensemble": _ensemble_cases,
     "neural_network": _neural_network_cases,
     "uplift": _uplift_cases,
+    "linear_model": _linear_model_cases,
 }

@@ -7,7 +7,7 @@ import numpy as np
 from skml.utils._sklearn import check_is_fitted, validate_data
 
 
-def center_data(X, y, fit_intercept, sample_weight=None):
+def center_data(X, y, fit_intercept, sample_weight=None, inplace_X=False):
     """Return ``X`` and ``y`` centred on their (weighted) means, and the means.
 
     Parameters
@@ -17,11 +17,14 @@ def center_data(X, y, fit_intercept, sample_weight=None):
     fit_intercept : bool
         If False, nothing is centred and the offsets are zeros.
     sample_weight : ndarray of shape (n_samples,) or None
+    inplace_X : bool, default=False
+        Centre ``X`` in place (the caller owns a copy) instead of allocating.
 
     Returns
     -------
     Xc, yc, X_offset, y_offset
-        ``Xc`` is a new array whenever ``fit_intercept`` is True.
+        ``Xc`` is a new array whenever ``fit_intercept`` is True, unless
+        ``inplace_X``.
     """
     if not fit_intercept:
         X_offset = np.zeros(X.shape[1])
@@ -29,17 +32,25 @@ def center_data(X, y, fit_intercept, sample_weight=None):
         return X, y, X_offset, y_offset
     X_offset = np.average(X, axis=0, weights=sample_weight)
     y_offset = np.average(y, axis=0, weights=sample_weight)
-    return X - X_offset, y - y_offset, X_offset, y_offset
+    if inplace_X:
+        X -= X_offset
+    else:
+        X = X - X_offset
+    return X, y - y_offset, X_offset, y_offset
 
 
-def rescale_rows(X, y, sample_weight):
+def rescale_rows(X, y, sample_weight, inplace_X=False):
     """Multiply the rows of ``X`` and ``y`` by ``sqrt(sample_weight)``.
 
     Weighted least squares ``sum_i s_i (y_i - x_i w)^2`` becomes ordinary least
-    squares on the rescaled rows. Returns new arrays.
+    squares on the rescaled rows. Returns new arrays (``X`` is rescaled in
+    place if ``inplace_X``).
     """
     root = np.sqrt(sample_weight)
-    X = X * root[:, None]
+    if inplace_X:
+        X *= root[:, None]
+    else:
+        X = X * root[:, None]
     y = y * (root[:, None] if y.ndim > 1 else root)
     return X, y
 

@@ -18,7 +18,7 @@ dtypes and contiguity first.
 """
 
 from libc.math cimport fabs, fmax, sqrt
-from scipy.linalg.cython_blas cimport dgemv
+from scipy.linalg.cython_blas cimport daxpy, ddot, dgemv
 
 from skml.utils._typedefs cimport float64_t, intp_t, uint32_t, uint8_t
 
@@ -46,6 +46,18 @@ cdef inline void _axpy(int n, float64_t a, const float64_t* x,
     cdef int i
     for i in range(n):
         y[i] += a * x[i]
+
+
+cdef inline float64_t _blas_dot(int n, const float64_t* x,
+                                const float64_t* y) noexcept nogil:
+    cdef int one = 1
+    return ddot(&n, <float64_t*> x, &one, <float64_t*> y, &one)
+
+
+cdef inline void _blas_axpy(int n, float64_t a, const float64_t* x,
+                            float64_t* y) noexcept nogil:
+    cdef int one = 1
+    daxpy(&n, &a, <float64_t*> x, &one, y, &one)
 
 
 cdef inline void _gemv_t(int n_rows, int n_cols, float64_t a, const float64_t* A,
@@ -209,10 +221,10 @@ def enet_cd(float64_t[::1] w, float64_t alpha, float64_t beta,
                 if norm2[j] == 0.0:
                     continue
                 w_j = w[j]
-                tmp = _dot(n, &X[0, j], &R[0]) + w_j * norm2[j]
+                tmp = _blas_dot(n, &X[0, j], &R[0]) + w_j * norm2[j]
                 new = _soft(tmp, alpha, positive) / (norm2[j] + beta)
                 if new != w_j:
-                    _axpy(n, w_j - new, &X[0, j], &R[0])
+                    _blas_axpy(n, w_j - new, &X[0, j], &R[0])
                     w[j] = new
                 d_w_max = fmax(d_w_max, fabs(new - w_j))
                 w_max = fmax(w_max, fabs(new))

@@ -85,20 +85,30 @@ class _BaseElasticNet(LinearPredictorMixin, RegressorMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
+        weighted = sample_weight is not None
+        # One column-major copy, centred and rescaled in place: coordinate
+        # descent reads columns, and the data are never copied twice.
         X, y = validate_data(
-            self, X, y, dtype=np.float64, multi_output=True, y_numeric=True
+            self,
+            X,
+            y,
+            dtype=np.float64,
+            order="F",
+            copy=self.fit_intercept or weighted,
+            multi_output=True,
+            y_numeric=True,
         )
         y_ndim = y.ndim
         n_samples, n_features = X.shape
-        weighted = sample_weight is not None
         sw = None
         if weighted:
             sw = _check_sample_weight(sample_weight, X, dtype=np.float64)
             sw = sw * (n_samples / sw.sum())
-        Xc, yc, X_offset, y_offset = center_data(X, y, self.fit_intercept, sw)
+        Xc, yc, X_offset, y_offset = center_data(
+            X, y, self.fit_intercept, sw, inplace_X=True
+        )
         if weighted:
-            Xc, yc = rescale_rows(Xc, yc, sw)
-        Xc = np.asfortranarray(Xc)
+            Xc, yc = rescale_rows(Xc, yc, sw, inplace_X=True)
         Y = np.ascontiguousarray(yc.reshape(n_samples, -1).T)
         n_targets = Y.shape[0]
 

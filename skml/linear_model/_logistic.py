@@ -385,6 +385,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     --------
     ElasticNet : The penalised least-squares counterpart.
 
+    Notes
+    -----
+    There is no stochastic (SAG/SAGA) solver: L1 and elastic-net penalties are
+    fitted by ``"newton-cd"``, which converges to the same optimum as
+    scikit-learn's ``"saga"`` and ``"liblinear"`` (the tests compare against
+    them).
+
     Examples
     --------
     >>> from sklearn.datasets import load_iris
