@@ -314,7 +314,8 @@ def main():
     ):
         if theirs in pehe:
             verdict = "MET" if pehe[ours] <= pehe[theirs] else "MISSED"
-            print(f"{ours} vs {theirs}: ratio {pehe[ours] / pehe[theirs]:.3f} {verdict}")
+            ratio = pehe[ours] / pehe[theirs]
+            print(f"{ours} vs {theirs}: ratio {ratio:.3f} {verdict}")
 
 
 if __name__ == "__main__":
