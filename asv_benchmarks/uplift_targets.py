@@ -207,6 +207,7 @@ def _skml_hillstrom(a):
     from skml.uplift import (
         ClassTransformation,
         DRLearner,
+        SLearner,
         TLearner,
         UpliftRandomForestClassifier,
         XLearner,
@@ -220,6 +221,7 @@ def _skml_hillstrom(a):
         return np.ravel(model.fit(Xtr, ytr, treatment=ttr).predict(Xte))
 
     out = {
+        "skml SLearner(HGB)": lambda: fit(SLearner(_clf())),
         "skml TLearner(HGB)": lambda: fit(TLearner(_clf())),
         "skml XLearner(HGB)": lambda: fit(XLearner(_clf(), effect_estimator=_reg())),
         "skml DRLearner(HGB)": lambda: fit(
