@@ -10,7 +10,11 @@ import pytest
 import skml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+# ../shared/data from the repository root; SKML_SHARED_DATA overrides it (a git
+# worktree has no ../shared next to it).
+SHARED_DATA = Path(
+    os.environ.get("SKML_SHARED_DATA", REPO_ROOT.parent / "shared" / "data")
+)
 
 
 def pytest_report_header(config):
