@@ -17,6 +17,8 @@ from sklearn.datasets import load_digits, load_iris, load_wine, make_classificat
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import StratifiedKFold, cross_validate
 
+from skml._tour._svm_cases import svm_cases
+
 
 @dataclass
 class Result:
@@ -553,4 +555,5 @@ FAMILIES = {
     "ensemble": _ensemble_cases,
     "neural_network": _neural_network_cases,
     "uplift": _uplift_cases,
+    "svm": svm_cases,
 }
