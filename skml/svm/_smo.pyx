@@ -37,11 +37,12 @@ from skml.utils._typedefs cimport float32_t, float64_t, intp_t
 
 cdef float64_t TAU = 1e-12
 cdef intp_t FULL = -1
-# Rows shorter than this many multiply-adds are computed by one thread. A row of
-# 10k x 20 (200k multiply-adds, 10k exp) takes ~0.2 ms, far more than waking the
-# OpenMP team; each entry is computed alone, so the row does not depend on the
-# thread count.
-cdef intp_t PARALLEL_WORK = 65536
+# Rows shorter than this many multiply-adds are computed by one thread. Each
+# entry is computed alone, so a row does not depend on the thread count. Not
+# lower: with 64k, a 10k x 20 fit on a loaded 2-core machine (load 10) took 8x
+# longer on two threads than on one, every row waiting at the team's barrier
+# for a descheduled thread.
+cdef intp_t PARALLEL_WORK = 1048576
 cdef intp_t CHUNK = 256
 
 cdef enum Status:

@@ -320,15 +320,17 @@ def test_bad_data():
         LinearSVC(loss="hinge", dual=False).fit(X, y)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shrinking", [True, False])
 def test_svc_rbf_rows_do_not_depend_on_thread_count(shrinking):
-    # 4000 x 20 rows are long enough (80k multiply-adds) for the SMO to compute
-    # them on several threads; each entry is computed alone, so one thread and
-    # two must give the same model bit for bit, and scikit-learn's support set.
+    # 1500 x 700 rows are long enough (1.05M multiply-adds) for the SMO to
+    # compute them on several threads; each entry is computed alone, so one
+    # thread and two must give the same model bit for bit, and scikit-learn's
+    # support set.
     from threadpoolctl import threadpool_limits
 
     X, y = make_classification(
-        n_samples=4000, n_features=20, n_informative=10, random_state=3
+        n_samples=1500, n_features=700, n_informative=10, random_state=3
     )
     X = StandardScaler().fit_transform(X)
     models = []
