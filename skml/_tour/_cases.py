@@ -17,6 +17,8 @@ from sklearn.datasets import load_digits, load_iris, load_wine, make_classificat
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import StratifiedKFold, cross_validate
 
+from skml._tour._svm_cases import svm_cases
+
 
 @dataclass
 class Result:
@@ -560,4 +562,5 @@ FAMILIES = {
     "neural_network": _neural_network_cases,
     "uplift": _uplift_cases,
     "linear_model": _linear_model_cases,
+    "svm": svm_cases,
 }

@@ -318,3 +318,27 @@ def test_bad_data():
         LinearSVC(penalty="l1").fit(X, y)
     with pytest.raises(ValueError, match="dual"):
         LinearSVC(loss="hinge", dual=False).fit(X, y)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shrinking", [True, False])
+def test_svc_rbf_rows_do_not_depend_on_thread_count(shrinking):
+    # 1500 x 700 rows are long enough (1.05M multiply-adds) for the SMO to
+    # compute them on several threads; each entry is computed alone, so one
+    # thread and two must give the same model bit for bit, and scikit-learn's
+    # support set.
+    from threadpoolctl import threadpool_limits
+
+    X, y = make_classification(
+        n_samples=1500, n_features=700, n_informative=10, random_state=3
+    )
+    X = StandardScaler().fit_transform(X)
+    models = []
+    for n_threads in (1, 2):
+        with threadpool_limits(limits=n_threads, user_api="openmp"):
+            models.append(SVC(shrinking=shrinking, cache_size=20).fit(X, y))
+    assert_array_equal(models[0].support_, models[1].support_)
+    assert_array_equal(models[0].dual_coef_, models[1].dual_coef_)
+    assert_array_equal(models[0].intercept_, models[1].intercept_)
+    ref = sk.SVC(shrinking=shrinking, cache_size=20).fit(X, y)
+    assert_array_equal(models[0].support_, ref.support_)
