@@ -542,6 +542,8 @@ def _uplift_cases():
     ]
 
 
+from skml._tour._boosting_cases import gradient_boosting_cases  # noqa: E402
+
 # family name -> function returning its cases (imports the family lazily).
 FAMILIES = {
     "naive_bayes": _naive_bayes_cases,
@@ -553,4 +555,5 @@ FAMILIES = {
     "ensemble": _ensemble_cases,
     "neural_network": _neural_network_cases,
     "uplift": _uplift_cases,
+    "gradient_boosting": gradient_boosting_cases,
 }
