@@ -550,6 +550,12 @@ def _linear_model_cases():
     return linear_model_cases()
 
 
+def _gradient_boosting_cases():
+    from skml._tour._boosting_cases import gradient_boosting_cases
+
+    return gradient_boosting_cases()
+
+
 # family name -> function returning its cases (imports the family lazily).
 FAMILIES = {
     "naive_bayes": _naive_bayes_cases,
@@ -563,4 +569,5 @@ FAMILIES = {
     "uplift": _uplift_cases,
     "linear_model": _linear_model_cases,
     "svm": svm_cases,
+    "gradient_boosting": _gradient_boosting_cases,
 }
