@@ -51,30 +51,26 @@ SEED = 0
 
 
 # Base models: scikit-learn's, identical on both sides.
+HGB_PARAMS = dict(
+    max_iter=100,
+    learning_rate=0.05,
+    max_leaf_nodes=15,
+    min_samples_leaf=100,
+    early_stopping=False,
+    random_state=SEED,
+)
+
+
 def _clf():
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    return HistGradientBoostingClassifier(
-        max_iter=100,
-        learning_rate=0.05,
-        max_leaf_nodes=15,
-        min_samples_leaf=100,
-        early_stopping=False,
-        random_state=SEED,
-    )
+    return HistGradientBoostingClassifier(**HGB_PARAMS)
 
 
 def _reg():
     from sklearn.ensemble import HistGradientBoostingRegressor
 
-    return HistGradientBoostingRegressor(
-        max_iter=100,
-        learning_rate=0.05,
-        max_leaf_nodes=15,
-        min_samples_leaf=100,
-        early_stopping=False,
-        random_state=SEED,
-    )
+    return HistGradientBoostingRegressor(**HGB_PARAMS)
 
 
 def _ihdp_base():
