@@ -24,11 +24,9 @@ Kernel rows come from the shared distance core (``kernel_row``,
 import numpy as np
 
 from cython.parallel cimport prange, threadid
-from libc.math cimport INFINITY, exp
+from libc.math cimport INFINITY
 
-from skml._distances._base cimport sqeuclidean_direct
 from skml._distances._kernels cimport (
-    RBF,
     KernelSpec,
     kernel_row,
     kernel_row_indexed,
@@ -202,9 +200,6 @@ cdef class _Solver:
                     r = self.active_samples[k]
                     dst[r] = <float32_t> self.K[s, r]
             return
-        if self.spec.kind == RBF:
-            self._rbf_into(s, &dst[0], full)
-            return
         self._kernel_into(s, out, full)
         if full:
             for k in range(self.n):
@@ -213,36 +208,6 @@ cdef class _Solver:
             for k in range(self.n_active_samples):
                 r = self.active_samples[k]
                 dst[r] = <float32_t> out[r]
-
-    cdef void _rbf_block(self, intp_t s, float32_t* dst, const intp_t* rows,
-                         intp_t k0, intp_t k1) noexcept nogil:
-        # dst[r] = exp(-gamma ||x_s - x_r||^2) for r = rows[k] (or r = k when
-        # rows is NULL), k0 <= k < k1: the arithmetic of the distance core's
-        # kernel_row, rounded straight into the float32 cache slot (no float64
-        # row and second pass).
-        cdef intp_t k, r, d = self.X.shape[1]
-        cdef float64_t g = self.spec.gamma
-        cdef const float64_t* xs = &self.X[s, 0]
-        cdef const float64_t* X0 = &self.X[0, 0]
-        for k in range(k0, k1):
-            r = k if rows == NULL else rows[k]
-            dst[r] = <float32_t> exp(-g * sqeuclidean_direct(xs, X0 + r * d, d))
-
-    cdef void _rbf_into(self, intp_t s, float32_t* dst, bint full) noexcept nogil:
-        cdef intp_t c, c0, m, n_chunks
-        cdef const intp_t* rows = NULL
-        if full:
-            m = self.n
-        else:
-            m = self.n_active_samples
-            rows = &self.active_samples[0]
-        if m * self.X.shape[1] < PARALLEL_WORK or self.n_threads == 1:
-            self._rbf_block(s, dst, rows, 0, m)
-            return
-        n_chunks = (m + CHUNK - 1) // CHUNK
-        for c in prange(n_chunks, schedule="static", num_threads=self.n_threads):
-            c0 = c * CHUNK
-            self._rbf_block(s, dst, rows, c0, min(c0 + CHUNK, m))
 
     cdef void _kernel_into(
         self, intp_t s, float64_t[::1] out, bint full
