@@ -326,7 +326,9 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             )
 
         n_samples, n_features = X_train.shape
-        bins = bin_features(X_train, max_bins=self.max_bins, seed=base_seed)
+        bins = bin_features(
+            X_train, max_bins=self.max_bins, seed=base_seed, n_threads=n_threads
+        )
         gradient = np.empty((K, n_samples))
         hessian = np.empty((K, n_samples))
         sample_leaf = np.empty(n_samples, dtype=np.intp)

@@ -381,6 +381,50 @@ def test_bin_features(global_random_seed):
     assert counts.max() - counts.min() <= 1
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_bin_features_codes_match_searchsorted(dtype, order, global_random_seed):
+    # The compiled mapping against NumPy's searchsorted on the float64 values,
+    # for any layout, dtype and thread count; the edges against np.percentile
+    # and the midpoints of the distinct values.
+    from skml._splitting import bin_features
+
+    rng = np.random.RandomState(global_random_seed)
+    n = 3001
+    X = np.column_stack(
+        [
+            rng.normal(size=n),
+            rng.exponential(size=n) ** 3,
+            rng.randint(7, size=n),
+            np.round(rng.normal(size=n), 1),
+            np.full(n, np.nan),
+            np.full(n, -1.5),
+        ]
+    )
+    X[rng.rand(n, 6) < 0.05] = np.nan
+    X = np.asarray(X, dtype=dtype, order=order)
+    codes, thresholds, n_bins = bin_features(X, n_threads=2)
+    codes_1, thresholds_1, n_bins_1 = bin_features(X, n_threads=1)
+    assert_array_equal(codes, codes_1)
+    assert_array_equal(thresholds, thresholds_1)
+    assert_array_equal(n_bins, n_bins_1)
+    for f in range(X.shape[1]):
+        column = X[:, f].astype(np.float64)
+        edges = thresholds[f, : n_bins[f] - 1]
+        values = column[~np.isnan(column)]
+        distinct = np.unique(values)
+        if len(distinct) > 255:
+            expected = np.percentile(
+                values, np.linspace(0, 100, 256)[1:-1], method="midpoint"
+            )
+            assert_allclose(edges, np.unique(expected), rtol=1e-12)
+        else:
+            assert_array_equal(edges, (distinct[1:] + distinct[:-1]) / 2)
+        expected_codes = np.searchsorted(edges, column, side="left")
+        expected_codes[np.isnan(column)] = 255
+        assert_array_equal(codes[:, f], expected_codes)
+
+
 @pytest.mark.parametrize("criterion", ["gini", "entropy", "squared_error"])
 def test_hist_grows_the_exact_tree_when_every_value_has_its_bin(
     criterion, global_random_seed
