@@ -24,6 +24,7 @@ from libc.math cimport INFINITY
 from libc.string cimport memcpy, memmove, memset
 
 from skml._splitting._criterion cimport (
+    LAYOUT_DENSE,
     LAYOUT_MEDIAN,
     Criterion,
     CriterionSource,
@@ -47,6 +48,7 @@ from skml._splitting._partitioner cimport (
     sort_by_feature,
     sort_keys,
 )
+from skml.utils._prefetch cimport PREFETCH_AHEAD, prefetch
 from skml.utils._typedefs cimport float32_t, float64_t, int32_t, intp_t, uint32_t
 
 cdef float64_t FEATURE_THRESHOLD = 1e-7
@@ -172,6 +174,13 @@ cdef class Splitter:
             return
         memset(stats, 0, self.crit.n_stats * sizeof(float64_t))
         for p in range(start, end):
+            if p + PREFETCH_AHEAD < end:
+                i = self.samples[p + PREFETCH_AHEAD]
+                if self.crit.layout == LAYOUT_DENSE:
+                    prefetch(self.crit.rows + i * self.crit.n_stats)
+                else:
+                    prefetch(self.crit.slots + i * self.crit.n_outputs)
+                prefetch(self.crit.weights + i)
             i = self.samples[p]
             crit_add(self.crit, stats, i)
             w += self.crit.weights[i]
