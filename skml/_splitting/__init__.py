@@ -364,14 +364,27 @@ def _newton_params(criterion, y, sample_weight, hessians, l2, l1, min_child_weig
     ):
         if not np.isfinite(value) or value < 0:
             raise ValueError(f"{name} must be finite and >= 0; got {value!r}.")
-    used = hessians[sample_weight != 0]
-    if not (np.isfinite(used).all() and np.isfinite(y[sample_weight != 0]).all()):
-        raise ValueError("Gradients and hessians must be finite.")
-    if (used < 0).any() or (l2 == 0 and (used == 0).any()):
-        raise ValueError(
-            "Hessians must be >= 0, and > 0 where sample_weight is when "
-            "l2_regularization is 0 (a node's value divides by H + l2)."
-        )
+    # Checked once per tree of a booster: min and max (NaN propagates through
+    # them) read the arrays without the copies of masks and isfinite.
+    used = sample_weight != 0
+    if used.all():
+        used_h, used_g = hessians, y
+    else:
+        used_h, used_g = hessians[used], y[used]
+    if len(used_h):
+        low_h = used_h.min()
+        if not (
+            np.isfinite(low_h)
+            and np.isfinite(used_h.max())
+            and np.isfinite(used_g.min())
+            and np.isfinite(used_g.max())
+        ):
+            raise ValueError("Gradients and hessians must be finite.")
+        if low_h < 0 or (l2 == 0 and low_h == 0):
+            raise ValueError(
+                "Hessians must be >= 0, and > 0 where sample_weight is when "
+                "l2_regularization is 0 (a node's value divides by H + l2)."
+            )
     return {
         "hessians": hessians,
         "l2_regularization": float(l2),

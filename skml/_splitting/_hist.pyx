@@ -57,6 +57,7 @@ from skml._splitting._hist_kernels cimport (
     scan_feature,
 )
 from skml._splitting._splitter cimport rand_int
+from skml.utils._prefetch cimport PREFETCH_AHEAD, prefetch
 from skml.utils._typedefs cimport float64_t, intp_t, uint8_t
 
 # Default memory budget of the histogram pool. A histogram of 20 features x 256
@@ -343,6 +344,8 @@ cdef class HistSplitter(Splitter):
         cdef float64_t* h
         cdef bint constant, left
         cdef uint8_t code
+        cdef const uint8_t* codes
+        cdef intp_t n_features = self.n_features
         if end - start < self.exact_below:
             Splitter.node_split(self, start, end, parent, wn, impurity,
                                 n_constant_features, split)
@@ -401,8 +404,13 @@ cdef class HistSplitter(Splitter):
             b = best.n_missing
             p = start
             q = end
+            codes = &self.codes[0, best.feature]
             while p < q:
-                code = self.codes[self.samples[p], best.feature]
+                # Both ends of the range advance through scattered rows.
+                if p + PREFETCH_AHEAD < q:
+                    prefetch(codes + self.samples[p + PREFETCH_AHEAD] * n_features)
+                    prefetch(codes + self.samples[q - PREFETCH_AHEAD] * n_features)
+                code = codes[self.samples[p] * n_features]
                 if code == MISSING_BIN:
                     left = best.missing_go_to_left
                 else:
