@@ -12,7 +12,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 
-from skml.svm._linear import dual_cd_svc, dual_cd_svr
+from skml.svm._linear import (
+    crammer_singer_cd,
+    dual_cd_svc,
+    dual_cd_svr,
+    primal_cd_l1_svc,
+)
 from skml.svm._primal import primal_newton_svc
 from skml.utils._sklearn import (
     Interval,
@@ -48,10 +53,17 @@ def _split(w, fit_intercept, intercept_scaling):
     return w, 0.0
 
 
-def _warn(n_iter, max_iter):
+def _primal_tol_factor(ys):
+    # liblinear scales the tolerance of its primal solvers by the share of the
+    # smaller class, so that ``tol`` means the same as in scikit-learn.
+    n_pos = np.count_nonzero(ys > 0)
+    return max(min(n_pos, ys.shape[0] - n_pos), 1) / ys.shape[0]
+
+
+def _warn(n_iter, max_iter, solver="Dual coordinate descent"):
     if n_iter >= max_iter:
         warnings.warn(
-            f"Dual coordinate descent did not converge in max_iter={max_iter} "
+            f"{solver} did not converge in max_iter={max_iter} "
             "passes; increase max_iter or scale the data.",
             ConvergenceWarning,
             stacklevel=3,
@@ -203,12 +215,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
-        if self.penalty != "l2" or self.multi_class != "ovr":
-            raise ValueError(
-                f"penalty={self.penalty!r} with multi_class={self.multi_class!r} "
-                "is not supported; supported are penalty='l2' with "
-                "loss='hinge' or 'squared_hinge', multi_class='ovr'."
-            )
+        primal = self._resolve_solver(X)
         X, y = validate_data(self, X, y, dtype=np.float64, order="C")
         check_classification_targets(y)
         self.classes_, y_enc = np.unique(y, return_inverse=True)
@@ -225,21 +232,36 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
             raise ValueError("Every sample has zero weight; nothing to fit.")
         Xa = _augment(X[keep], self.fit_intercept, self.intercept_scaling)
         y_enc, sw = y_enc[keep], sw[keep]
-        if self.dual is False and self.loss == "hinge":
-            raise ValueError(
-                "loss='hinge' is solved in the dual only; use dual=True or 'auto', "
-                "or loss='squared_hinge' with dual=False."
-            )
-        if self.dual == "auto":
-            primal = self.loss == "squared_hinge" and X.shape[0] > X.shape[1]
-        else:
-            primal = not self.dual
+        if primal is None:
+            primal = X.shape[0] > X.shape[1]
         rng = check_random_state(self.random_state)
+        if self.multi_class == "crammer_singer":
+            W, n_iter = self._fit_crammer_singer(Xa, y_enc, sw * cw[y_enc], rng)
+            coef, intercept = [], []
+            for row in W:
+                c, b = _split(row, self.fit_intercept, self.intercept_scaling)
+                coef.append(c)
+                intercept.append(b)
+            if n_classes == 2:
+                coef = [coef[1] - coef[0]]
+                intercept = [intercept[1] - intercept[0]]
+            _warn(n_iter, self.max_iter, "Crammer-Singer dual coordinate descent")
+            self.coef_ = np.array(coef)
+            self.intercept_ = np.array(intercept, dtype=np.float64)
+            self.n_iter_ = int(n_iter)
+            return self
+        l1 = self.penalty == "l1"
+        if l1:
+            # One row per feature, for the feature-wise coordinate descent.
+            Xt = np.ascontiguousarray(Xa.T)
+            index = np.empty(Xa.shape[1], dtype=np.intp)
+            b = np.empty(Xa.shape[0])
+        else:
+            alpha = np.empty(Xa.shape[0])
+            index = np.empty(Xa.shape[0], dtype=np.intp)
         targets = [1] if n_classes == 2 else range(n_classes)
         coef, intercept, n_iter = [], [], 0
         w = np.empty(Xa.shape[1])
-        alpha = np.empty(Xa.shape[0])
-        index = np.empty(Xa.shape[0], dtype=np.intp)
         for k in targets:
             pos = y_enc == k
             ys = np.where(pos, 1.0, -1.0)
@@ -248,7 +270,13 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
             else:
                 bound = self.C * sw * np.where(pos, cw[k], 1.0)
             seed = int(rng.randint(np.iinfo(np.int32).max))
-            if primal:
+            if l1:
+                it = primal_cd_l1_svc(
+                    Xt * ys, np.ascontiguousarray(bound),
+                    float(self.tol) * _primal_tol_factor(ys), int(self.max_iter),
+                    seed, w, b, index,
+                )
+            elif primal:
                 w, it = primal_newton_svc(
                     Xa, ys, bound, float(self.tol), int(self.max_iter)
                 )
@@ -259,14 +287,70 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
                     int(self.max_iter), seed, w, alpha, index,
                 )
             n_iter = max(n_iter, it)
-            c, b = _split(w.copy(), self.fit_intercept, self.intercept_scaling)
+            c, b0 = _split(w.copy(), self.fit_intercept, self.intercept_scaling)
             coef.append(c)
-            intercept.append(b)
-        _warn(n_iter, self.max_iter)
+            intercept.append(b0)
+        if l1:
+            _warn(n_iter, self.max_iter, "Primal coordinate descent")
+        elif primal:
+            _warn(n_iter, self.max_iter, "Primal Newton")
+        else:
+            _warn(n_iter, self.max_iter)
         self.coef_ = np.array(coef)
         self.intercept_ = np.array(intercept, dtype=np.float64)
         self.n_iter_ = int(n_iter)
         return self
+
+    def _resolve_solver(self, X):
+        """Check the parameter combination; return True (primal), False or None.
+
+        None means ``dual="auto"`` with the choice left to the data shape.
+        Crammer-Singer ignores ``penalty``, ``loss`` and ``dual``.
+        """
+        if self.multi_class == "crammer_singer":
+            return False
+        args = (
+            f"Parameters: penalty={self.penalty!r}, loss={self.loss!r}, "
+            f"dual={self.dual!r}."
+        )
+        if self.penalty == "l1":
+            if self.loss == "hinge":
+                raise ValueError(
+                    "Unsupported set of arguments: penalty='l1' with loss='hinge' "
+                    "is not supported; penalty='l1' needs loss='squared_hinge' "
+                    f"and dual=False (or 'auto'). {args}"
+                )
+            if self.dual is True:
+                raise ValueError(
+                    "Unsupported set of arguments: penalty='l1' with "
+                    "loss='squared_hinge' is not supported when dual=True; use "
+                    f"dual=False or 'auto'. {args}"
+                )
+            return True
+        if self.loss == "hinge":
+            if self.dual is False:
+                raise ValueError(
+                    "Unsupported set of arguments: loss='hinge' is solved in the "
+                    "dual only; use dual=True or 'auto', or loss='squared_hinge' "
+                    f"with dual=False. {args}"
+                )
+            return False
+        if self.dual == "auto":
+            return None
+        return not self.dual
+
+    def _fit_crammer_singer(self, Xa, y_enc, weight, rng):
+        n_classes = self.classes_.shape[0]
+        W = np.empty((n_classes, Xa.shape[1]))
+        alpha = np.empty((Xa.shape[0], n_classes))
+        index = np.empty(Xa.shape[0], dtype=np.intp)
+        n_iter = crammer_singer_cd(
+            Xa, np.ascontiguousarray(y_enc, dtype=np.intp),
+            np.ascontiguousarray(self.C * weight), float(self.tol),
+            int(self.max_iter), int(rng.randint(np.iinfo(np.int32).max)),
+            W, alpha, index,
+        )
+        return W, n_iter
 
     def decision_function(self, X):
         """Signed distances to the hyperplanes.
