@@ -71,39 +71,56 @@ def _warn(n_iter, max_iter, solver="Dual coordinate descent"):
 
 
 class LinearSVC(ClassifierMixin, BaseEstimator):
-    """Linear support vector classification by dual coordinate descent.
+    """Linear support vector classification (liblinear's formulations).
 
-    Minimises ``0.5 ||w||^2 + C sum_i loss(y_i w.x_i)`` with the hinge or squared
-    hinge loss, one-vs-rest over classes, by the dual coordinate descent of Hsieh
-    et al. (2008) with shrinking. The intercept is learnt as the weight of a
-    constant feature ``intercept_scaling`` and is therefore regularised, as in
-    liblinear.
+    With ``penalty="l2"``, minimises ``0.5 ||w||^2 + C sum_i loss(y_i w.x_i)``
+    with the hinge or squared hinge loss, one-vs-rest over classes, by the dual
+    coordinate descent of Hsieh et al. (2008) with shrinking, or by primal
+    Newton steps. With ``penalty="l1"``, minimises
+    ``||w||_1 + C sum_i max(0, 1 - y_i w.x_i)^2`` by primal coordinate descent
+    (Yuan et al. 2010), which sets weights exactly to zero. With
+    ``multi_class="crammer_singer"``, solves the joint multi-class problem of
+    Crammer and Singer (2001) in the dual. The intercept is learnt as the weight
+    of a constant feature ``intercept_scaling`` and is therefore regularised
+    (with the L1 norm under ``penalty="l1"``), as in liblinear.
 
     Read more in the :ref:`User Guide <svm>`.
 
     Parameters
     ----------
-    penalty : {"l2"}, default="l2"
-        Norm of the penalty. Only "l2" is implemented; "l1" raises a
-        ``ValueError`` naming the supported combinations.
+    penalty : {"l1", "l2"}, default="l2"
+        Norm of the penalty. "l1" gives sparse weights; it needs
+        ``loss="squared_hinge"`` and ``dual=False`` (or "auto"), and other
+        combinations raise a ``ValueError``.
 
     loss : {"hinge", "squared_hinge"}, default="squared_hinge"
-        Loss function.
+        Loss function. "hinge" needs ``penalty="l2"`` and the dual.
 
     dual : "auto" or bool, default="auto"
-        Solve the dual by coordinate descent (True) or the primal by Newton's
-        method (False; squared hinge only). "auto" picks the primal for the
-        squared hinge when ``n_samples > n_features``, as scikit-learn does. Both
-        reach the same solution.
+        For ``penalty="l2"``: solve the dual by coordinate descent (True) or the
+        primal by Newton's method (False; squared hinge only). "auto" picks the
+        primal for the squared hinge when ``n_samples > n_features``, as
+        scikit-learn does; both reach the same solution. ``penalty="l1"`` is
+        solved in the primal only; "auto" picks it and True raises.
 
     tol : float, default=1e-4
-        Stopping tolerance on the spread of the projected gradient.
+        Stopping tolerance, as in liblinear: on the spread of the projected
+        gradient (dual "l2"), on the gradient norm relative to the first one
+        (primal "l2" and "l1", scaled by the share of the smaller class), on
+        the largest violation of the optimality conditions of a sample
+        ("crammer_singer").
 
     C : float, default=1.0
         Inverse regularisation strength. Must be positive.
 
-    multi_class : {"ovr"}, default="ovr"
-        One-vs-rest over the classes.
+    multi_class : {"ovr", "crammer_singer"}, default="ovr"
+        "ovr" trains one binary problem per class against the rest (a single
+        one for two classes). "crammer_singer" trains all classes jointly,
+        ``0.5 sum_m ||w_m||^2 + sum_i C_i max(0, 1 + max_{m != y_i} w_m.x_i -
+        w_{y_i}.x_i)``, by block coordinate descent on its dual (each sample's
+        block solved exactly); ``penalty``, ``loss`` and ``dual`` are then
+        ignored, as in scikit-learn. With two classes it keeps the difference
+        of the two weight vectors.
 
     fit_intercept : bool, default=True
         Learn an intercept.
@@ -113,18 +130,21 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
 
     class_weight : dict or "balanced", default=None
         Multiplies ``C`` for the positive class of each one-vs-rest problem (and
-        for both classes of a binary problem), as liblinear does.
+        for both classes of a binary problem, and for each sample's own class
+        under "crammer_singer"), as liblinear does.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the order in which coordinates are visited.
 
     max_iter : int, default=1000
-        Maximum number of passes over the data.
+        Maximum number of passes over the data (over the features for
+        ``penalty="l1"``, Newton steps for the primal ``"l2"`` solver); a
+        ``ConvergenceWarning`` says when it is reached.
 
     Attributes
     ----------
     coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
-        Weights.
+        Weights; exactly zero for the features ``penalty="l1"`` drops.
 
     intercept_ : ndarray of shape (1,) or (n_classes,)
         Intercepts.
@@ -149,6 +169,13 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
     ----------
     .. [1] C.-J. Hsieh, K.-W. Chang, C.-J. Lin, S. S. Keerthi and S. Sundararajan,
        "A dual coordinate descent method for large-scale linear SVM", ICML 2008.
+    .. [2] G.-X. Yuan, K.-W. Chang, C.-J. Hsieh and C.-J. Lin, "A comparison of
+       optimization methods and software for large-scale L1-regularized linear
+       classification", JMLR 11, 2010.
+    .. [3] K. Crammer and Y. Singer, "On the algorithmic implementation of
+       multiclass kernel-based vector machines", JMLR 2, 2001; S. S. Keerthi,
+       S. Sundararajan, K.-W. Chang, C.-J. Hsieh and C.-J. Lin, "A sequential
+       dual method for large scale multi-class linear SVMs", KDD 2008.
 
     Examples
     --------
@@ -199,7 +226,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
-        """Fit the one-vs-rest linear SVMs.
+        """Fit the one-vs-rest or Crammer-Singer linear SVMs.
 
         Parameters
         ----------
