@@ -427,11 +427,16 @@ def crammer_singer_cd(
     K-variable quadratic with one equality, solved by sorting; Keerthi et al.
     2008). Stops when the largest violation ``max_m G_im - min_{m below its
     bound} G_im`` of a pass is below ``tol``; ``G_im = W_m.x_i + [m != y_i]``
-    is the gradient. ``alpha`` (n x K) and ``index`` (n) are scratch.
+    is the gradient. A sample whose block is zero and whose own class wins by
+    more than the previous pass's largest violation (plus the margin 1) is
+    shrunk away; all samples are re-checked before stopping. ``alpha``
+    (n x K) and ``index`` (n) are scratch.
     """
     cdef intp_t n = X.shape[0], d = X.shape[1], K = W.shape[0]
-    cdef intp_t i, m, s, it = 0
-    cdef float64_t A, Ci, g, g_max, g_min, dlt, viol_max
+    cdef intp_t i, m, s, it = 0, active = n
+    cdef float64_t A, Ci, g, g_max, g_min, g_other, dlt, viol_max
+    cdef float64_t viol_max_old = INFINITY
+    cdef bint at_zero
     cdef const float64_t* x
     cdef unsigned long long state = seed * 2654435761ULL + 88172645463325252ULL
     cdef float64_t[::1] sq = np.empty(n)
@@ -450,22 +455,34 @@ def crammer_singer_cd(
                 W[m, i] = 0.0
         while it < max_iter:
             viol_max = 0.0
-            _shuffle(&index[0], n, &state)
-            for s in range(n):
+            _shuffle(&index[0], active, &state)
+            s = 0
+            while s < active:
                 i = index[s]
                 A = sq[i]
+                s += 1
                 if A <= 0.0:
                     continue
                 x = &X[i, 0]
                 Ci = C[i]
                 g_max = -INFINITY
                 g_min = INFINITY
+                g_other = -INFINITY
+                at_zero = alpha[i, y[i]] == 0.0
                 for m in range(K):
                     g = _dot(&W[m, 0], x, d) + (0.0 if m == y[i] else 1.0)
                     G[m] = g
                     g_max = max(g_max, g)
+                    if m != y[i]:
+                        g_other = max(g_other, g)
                     if alpha[i, m] < (Ci if m == y[i] else 0.0):
                         g_min = min(g_min, g)
+                if at_zero and G[y[i]] - g_other > viol_max_old:
+                    s -= 1
+                    active -= 1
+                    index[s] = index[active]
+                    index[active] = i
+                    continue
                 if g_max - g_min <= 1e-12:
                     continue
                 viol_max = max(viol_max, g_max - g_min)
@@ -479,5 +496,10 @@ def crammer_singer_cd(
                         _axpy(dlt, x, &W[m, 0], d)
             it += 1
             if viol_max < tol:
-                break
+                if active == n:
+                    break
+                active = n
+                viol_max_old = INFINITY
+                continue
+            viol_max_old = viol_max
     return it
