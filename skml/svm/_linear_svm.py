@@ -12,7 +12,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 
-from skml.svm._linear import dual_cd_svc, dual_cd_svr
+from skml.svm._linear import (
+    crammer_singer_cd,
+    dual_cd_svc,
+    dual_cd_svr,
+    primal_cd_l1_svc,
+)
 from skml.svm._primal import primal_newton_svc
 from skml.utils._sklearn import (
     Interval,
@@ -48,10 +53,17 @@ def _split(w, fit_intercept, intercept_scaling):
     return w, 0.0
 
 
-def _warn(n_iter, max_iter):
+def _primal_tol_factor(ys):
+    # liblinear scales the tolerance of its primal solvers by the share of the
+    # smaller class, so that ``tol`` means the same as in scikit-learn.
+    n_pos = np.count_nonzero(ys > 0)
+    return max(min(n_pos, ys.shape[0] - n_pos), 1) / ys.shape[0]
+
+
+def _warn(n_iter, max_iter, solver="Dual coordinate descent"):
     if n_iter >= max_iter:
         warnings.warn(
-            f"Dual coordinate descent did not converge in max_iter={max_iter} "
+            f"{solver} did not converge in max_iter={max_iter} "
             "passes; increase max_iter or scale the data.",
             ConvergenceWarning,
             stacklevel=3,
@@ -59,39 +71,56 @@ def _warn(n_iter, max_iter):
 
 
 class LinearSVC(ClassifierMixin, BaseEstimator):
-    """Linear support vector classification by dual coordinate descent.
+    """Linear support vector classification (liblinear's formulations).
 
-    Minimises ``0.5 ||w||^2 + C sum_i loss(y_i w.x_i)`` with the hinge or squared
-    hinge loss, one-vs-rest over classes, by the dual coordinate descent of Hsieh
-    et al. (2008) with shrinking. The intercept is learnt as the weight of a
-    constant feature ``intercept_scaling`` and is therefore regularised, as in
-    liblinear.
+    With ``penalty="l2"``, minimises ``0.5 ||w||^2 + C sum_i loss(y_i w.x_i)``
+    with the hinge or squared hinge loss, one-vs-rest over classes, by the dual
+    coordinate descent of Hsieh et al. (2008) with shrinking, or by primal
+    Newton steps. With ``penalty="l1"``, minimises
+    ``||w||_1 + C sum_i max(0, 1 - y_i w.x_i)^2`` by primal coordinate descent
+    (Yuan et al. 2010), which sets weights exactly to zero. With
+    ``multi_class="crammer_singer"``, solves the joint multi-class problem of
+    Crammer and Singer (2001) in the dual. The intercept is learnt as the weight
+    of a constant feature ``intercept_scaling`` and is therefore regularised
+    (with the L1 norm under ``penalty="l1"``), as in liblinear.
 
     Read more in the :ref:`User Guide <svm>`.
 
     Parameters
     ----------
-    penalty : {"l2"}, default="l2"
-        Norm of the penalty. Only "l2" is implemented; "l1" raises a
-        ``ValueError`` naming the supported combinations.
+    penalty : {"l1", "l2"}, default="l2"
+        Norm of the penalty. "l1" gives sparse weights; it needs
+        ``loss="squared_hinge"`` and ``dual=False`` (or "auto"), and other
+        combinations raise a ``ValueError``.
 
     loss : {"hinge", "squared_hinge"}, default="squared_hinge"
-        Loss function.
+        Loss function. "hinge" needs ``penalty="l2"`` and the dual.
 
     dual : "auto" or bool, default="auto"
-        Solve the dual by coordinate descent (True) or the primal by Newton's
-        method (False; squared hinge only). "auto" picks the primal for the
-        squared hinge when ``n_samples > n_features``, as scikit-learn does. Both
-        reach the same solution.
+        For ``penalty="l2"``: solve the dual by coordinate descent (True) or the
+        primal by Newton's method (False; squared hinge only). "auto" picks the
+        primal for the squared hinge when ``n_samples > n_features``, as
+        scikit-learn does; both reach the same solution. ``penalty="l1"`` is
+        solved in the primal only; "auto" picks it and True raises.
 
     tol : float, default=1e-4
-        Stopping tolerance on the spread of the projected gradient.
+        Stopping tolerance, as in liblinear: on the spread of the projected
+        gradient (dual "l2"), on the gradient norm relative to the first one
+        (primal "l2" and "l1", scaled by the share of the smaller class), on
+        the largest violation of the optimality conditions of a sample
+        ("crammer_singer").
 
     C : float, default=1.0
         Inverse regularisation strength. Must be positive.
 
-    multi_class : {"ovr"}, default="ovr"
-        One-vs-rest over the classes.
+    multi_class : {"ovr", "crammer_singer"}, default="ovr"
+        "ovr" trains one binary problem per class against the rest (a single
+        one for two classes). "crammer_singer" trains all classes jointly,
+        ``0.5 sum_m ||w_m||^2 + sum_i C_i max(0, 1 + max_{m != y_i} w_m.x_i -
+        w_{y_i}.x_i)``, by block coordinate descent on its dual (each sample's
+        block solved exactly); ``penalty``, ``loss`` and ``dual`` are then
+        ignored, as in scikit-learn. With two classes it keeps the difference
+        of the two weight vectors.
 
     fit_intercept : bool, default=True
         Learn an intercept.
@@ -101,18 +130,21 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
 
     class_weight : dict or "balanced", default=None
         Multiplies ``C`` for the positive class of each one-vs-rest problem (and
-        for both classes of a binary problem), as liblinear does.
+        for both classes of a binary problem, and for each sample's own class
+        under "crammer_singer"), as liblinear does.
 
     random_state : int, RandomState instance or None, default=None
         Seeds the order in which coordinates are visited.
 
     max_iter : int, default=1000
-        Maximum number of passes over the data.
+        Maximum number of passes over the data (over the features for
+        ``penalty="l1"``, Newton steps for the primal ``"l2"`` solver); a
+        ``ConvergenceWarning`` says when it is reached.
 
     Attributes
     ----------
     coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
-        Weights.
+        Weights; exactly zero for the features ``penalty="l1"`` drops.
 
     intercept_ : ndarray of shape (1,) or (n_classes,)
         Intercepts.
@@ -137,6 +169,13 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
     ----------
     .. [1] C.-J. Hsieh, K.-W. Chang, C.-J. Lin, S. S. Keerthi and S. Sundararajan,
        "A dual coordinate descent method for large-scale linear SVM", ICML 2008.
+    .. [2] G.-X. Yuan, K.-W. Chang, C.-J. Hsieh and C.-J. Lin, "A comparison of
+       optimization methods and software for large-scale L1-regularized linear
+       classification", JMLR 11, 2010.
+    .. [3] K. Crammer and Y. Singer, "On the algorithmic implementation of
+       multiclass kernel-based vector machines", JMLR 2, 2001; S. S. Keerthi,
+       S. Sundararajan, K.-W. Chang, C.-J. Hsieh and C.-J. Lin, "A sequential
+       dual method for large scale multi-class linear SVMs", KDD 2008.
 
     Examples
     --------
@@ -187,7 +226,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
-        """Fit the one-vs-rest linear SVMs.
+        """Fit the one-vs-rest or Crammer-Singer linear SVMs.
 
         Parameters
         ----------
@@ -203,12 +242,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
-        if self.penalty != "l2" or self.multi_class != "ovr":
-            raise ValueError(
-                f"penalty={self.penalty!r} with multi_class={self.multi_class!r} "
-                "is not supported; supported are penalty='l2' with "
-                "loss='hinge' or 'squared_hinge', multi_class='ovr'."
-            )
+        primal = self._resolve_solver(X)
         X, y = validate_data(self, X, y, dtype=np.float64, order="C")
         check_classification_targets(y)
         self.classes_, y_enc = np.unique(y, return_inverse=True)
@@ -225,21 +259,36 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
             raise ValueError("Every sample has zero weight; nothing to fit.")
         Xa = _augment(X[keep], self.fit_intercept, self.intercept_scaling)
         y_enc, sw = y_enc[keep], sw[keep]
-        if self.dual is False and self.loss == "hinge":
-            raise ValueError(
-                "loss='hinge' is solved in the dual only; use dual=True or 'auto', "
-                "or loss='squared_hinge' with dual=False."
-            )
-        if self.dual == "auto":
-            primal = self.loss == "squared_hinge" and X.shape[0] > X.shape[1]
-        else:
-            primal = not self.dual
+        if primal is None:
+            primal = X.shape[0] > X.shape[1]
         rng = check_random_state(self.random_state)
+        if self.multi_class == "crammer_singer":
+            W, n_iter = self._fit_crammer_singer(Xa, y_enc, sw * cw[y_enc], rng)
+            coef, intercept = [], []
+            for row in W:
+                c, b = _split(row, self.fit_intercept, self.intercept_scaling)
+                coef.append(c)
+                intercept.append(b)
+            if n_classes == 2:
+                coef = [coef[1] - coef[0]]
+                intercept = [intercept[1] - intercept[0]]
+            _warn(n_iter, self.max_iter, "Crammer-Singer dual coordinate descent")
+            self.coef_ = np.array(coef)
+            self.intercept_ = np.array(intercept, dtype=np.float64)
+            self.n_iter_ = int(n_iter)
+            return self
+        l1 = self.penalty == "l1"
+        if l1:
+            # One row per feature, for the feature-wise coordinate descent.
+            Xt = np.ascontiguousarray(Xa.T)
+            index = np.empty(Xa.shape[1], dtype=np.intp)
+            b = np.empty(Xa.shape[0])
+        else:
+            alpha = np.empty(Xa.shape[0])
+            index = np.empty(Xa.shape[0], dtype=np.intp)
         targets = [1] if n_classes == 2 else range(n_classes)
         coef, intercept, n_iter = [], [], 0
         w = np.empty(Xa.shape[1])
-        alpha = np.empty(Xa.shape[0])
-        index = np.empty(Xa.shape[0], dtype=np.intp)
         for k in targets:
             pos = y_enc == k
             ys = np.where(pos, 1.0, -1.0)
@@ -248,7 +297,13 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
             else:
                 bound = self.C * sw * np.where(pos, cw[k], 1.0)
             seed = int(rng.randint(np.iinfo(np.int32).max))
-            if primal:
+            if l1:
+                it = primal_cd_l1_svc(
+                    Xt * ys, np.ascontiguousarray(bound),
+                    float(self.tol) * _primal_tol_factor(ys), int(self.max_iter),
+                    seed, w, b, index,
+                )
+            elif primal:
                 w, it = primal_newton_svc(
                     Xa, ys, bound, float(self.tol), int(self.max_iter)
                 )
@@ -259,14 +314,70 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
                     int(self.max_iter), seed, w, alpha, index,
                 )
             n_iter = max(n_iter, it)
-            c, b = _split(w.copy(), self.fit_intercept, self.intercept_scaling)
+            c, b0 = _split(w.copy(), self.fit_intercept, self.intercept_scaling)
             coef.append(c)
-            intercept.append(b)
-        _warn(n_iter, self.max_iter)
+            intercept.append(b0)
+        if l1:
+            _warn(n_iter, self.max_iter, "Primal coordinate descent")
+        elif primal:
+            _warn(n_iter, self.max_iter, "Primal Newton")
+        else:
+            _warn(n_iter, self.max_iter)
         self.coef_ = np.array(coef)
         self.intercept_ = np.array(intercept, dtype=np.float64)
         self.n_iter_ = int(n_iter)
         return self
+
+    def _resolve_solver(self, X):
+        """Check the parameter combination; return True (primal), False or None.
+
+        None means ``dual="auto"`` with the choice left to the data shape.
+        Crammer-Singer ignores ``penalty``, ``loss`` and ``dual``.
+        """
+        if self.multi_class == "crammer_singer":
+            return False
+        args = (
+            f"Parameters: penalty={self.penalty!r}, loss={self.loss!r}, "
+            f"dual={self.dual!r}."
+        )
+        if self.penalty == "l1":
+            if self.loss == "hinge":
+                raise ValueError(
+                    "Unsupported set of arguments: penalty='l1' with loss='hinge' "
+                    "is not supported; penalty='l1' needs loss='squared_hinge' "
+                    f"and dual=False (or 'auto'). {args}"
+                )
+            if self.dual is True:
+                raise ValueError(
+                    "Unsupported set of arguments: penalty='l1' with "
+                    "loss='squared_hinge' is not supported when dual=True; use "
+                    f"dual=False or 'auto'. {args}"
+                )
+            return True
+        if self.loss == "hinge":
+            if self.dual is False:
+                raise ValueError(
+                    "Unsupported set of arguments: loss='hinge' is solved in the "
+                    "dual only; use dual=True or 'auto', or loss='squared_hinge' "
+                    f"with dual=False. {args}"
+                )
+            return False
+        if self.dual == "auto":
+            return None
+        return not self.dual
+
+    def _fit_crammer_singer(self, Xa, y_enc, weight, rng):
+        n_classes = self.classes_.shape[0]
+        W = np.empty((n_classes, Xa.shape[1]))
+        alpha = np.empty((Xa.shape[0], n_classes))
+        index = np.empty(Xa.shape[0], dtype=np.intp)
+        n_iter = crammer_singer_cd(
+            Xa, np.ascontiguousarray(y_enc, dtype=np.intp),
+            np.ascontiguousarray(self.C * weight), float(self.tol),
+            int(self.max_iter), int(rng.randint(np.iinfo(np.int32).max)),
+            W, alpha, index,
+        )
+        return W, n_iter
 
     def decision_function(self, X):
         """Signed distances to the hyperplanes.

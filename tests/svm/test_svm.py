@@ -315,7 +315,7 @@ def test_bad_data():
     with pytest.raises(ValueError, match="non-zero"):
         SVC().fit(X, y, sample_weight=np.zeros(20))
     with pytest.raises(ValueError, match="supported"):
-        LinearSVC(penalty="l1").fit(X, y)
+        LinearSVC(penalty="l1", loss="hinge").fit(X, y)
     with pytest.raises(ValueError, match="dual"):
         LinearSVC(loss="hinge", dual=False).fit(X, y)
 
