@@ -21,7 +21,7 @@ import numpy as np
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
-# module -> sources, whether it needs OpenMP, its language.
+# module -> sources, whether it needs OpenMP, its language, extra compiler flags.
 EXTENSIONS = {
     "skml.utils._typedefs": {"sources": ["skml/utils/_typedefs.pyx"]},
     "skml.utils._openmp_helpers": {
@@ -44,6 +44,10 @@ EXTENSIONS = {
     "skml._distances._kernels": {
         "sources": ["skml/_distances/_kernels.pyx"],
         "openmp": True,
+        # The array exp: no trapping math lets GCC if-convert (and so vectorise)
+        # its range checks; no contraction keeps its value the same in every
+        # instruction-set clone (FMA or not). Neither changes any other value.
+        "cflags": ["-fno-trapping-math", "-ffp-contract=off"],
     },
     "skml._distances._radius": {
         "sources": ["skml/_distances/_radius.pyx"],
@@ -168,7 +172,8 @@ def _extensions():
                 sources=spec["sources"],
                 include_dirs=[np.get_include()],
                 define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")],
-                extra_compile_args=["-O3", *flags] + (["-O0", "-g"] if DEBUG else []),
+                extra_compile_args=["-O3", *flags, *spec.get("cflags", [])]
+                + (["-O0", "-g"] if DEBUG else []),
                 extra_link_args=flags,
                 language=spec.get("language", "c"),
             )

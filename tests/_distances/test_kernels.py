@@ -8,7 +8,11 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy.spatial.distance import cdist
 
 from skml._distances import kernel_matrix
-from skml._distances._kernels import _py_kernel_row
+from skml._distances._kernels import (
+    _py_exp_inplace,
+    _py_kernel_row,
+    _py_kernel_row_indexed,
+)
 
 KINDS = {"linear": 0, "rbf": 1, "poly": 2, "sigmoid": 3}
 
@@ -67,3 +71,49 @@ def test_kernel_row_matches_kernel_matrix(global_random_seed, kernel, dtype):
     _py_kernel_row(X[7], X, KINDS[kernel], gamma, coef0, degree, out)
     expected = _closed_form(X, X, kernel, gamma, degree, coef0)[7]
     assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("kernel", KINDS)
+def test_kernel_row_indexed_matches_closed_form(global_random_seed, kernel, dtype):
+    # More rows than one chunk of the rbf exp (256), in scattered order.
+    rng = np.random.default_rng(global_random_seed)
+    X = rng.standard_normal((700, 5)).astype(dtype)
+    rows = rng.permutation(700)[:600].astype(np.intp)
+    out = np.full(700, -7.0)
+    gamma, coef0, degree = 0.2, 0.5, 3.0
+    _py_kernel_row_indexed(X[11], X, rows, KINDS[kernel], gamma, coef0, degree, out)
+    expected = _closed_form(X, X, kernel, gamma, degree, coef0)[11]
+    assert_allclose(out[rows], expected[rows], rtol=1e-12, atol=1e-12)
+    untouched = np.setdiff1d(np.arange(700), rows)
+    assert_array_equal(out[untouched], -7.0)
+
+
+def test_exp_inplace_within_two_ulp_of_numpy(global_random_seed):
+    rng = np.random.default_rng(global_random_seed)
+    x = np.concatenate([
+        rng.uniform(-1.0, 1.0, 20_000),
+        rng.uniform(-60.0, 0.0, 20_000),      # the rbf range
+        rng.uniform(-708.0, 709.7, 20_000),   # every normal result
+        rng.uniform(-745.0, -708.5, 2_000),   # subnormal results
+        np.arange(-1070, 1024) * np.log(2.0),  # the reduction's boundaries
+    ])
+    got = x.copy()
+    _py_exp_inplace(got)
+    expected = np.exp(x)
+    normal = expected >= np.finfo(np.float64).tiny
+    # two ulp: skml's exp and numpy's are each within about one of the truth
+    err = np.abs(got[normal] - expected[normal]) / np.spacing(expected[normal])
+    assert err.max() <= 2.0
+    # subnormals carry fewer bits: within two of their spacing (5e-324)
+    assert_allclose(got[~normal], expected[~normal], rtol=0, atol=1e-323)
+
+
+def test_exp_inplace_special_values():
+    x = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 709.78, 709.79, 1e308,
+                  -745.13, -745.14, -1e308, 5e-324, -5e-324, 1e-300])
+    got = x.copy()
+    _py_exp_inplace(got)
+    with np.errstate(over="ignore"):
+        assert_array_equal(got, np.exp(x))
+    _py_exp_inplace(np.empty(0))

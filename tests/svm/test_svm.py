@@ -58,6 +58,17 @@ def test_svc_matches_libsvm(global_random_seed, params, n_classes):
     assert_allclose(a.intercept_, b.intercept_, atol=1e-5)
 
 
+def test_svc_rbf_larger_fit_matches_libsvm(global_random_seed):
+    # Enough samples for shrinking and a cache smaller than the kernel matrix,
+    # so rows come from the array exp both whole and on the active set only.
+    X, y = _data(global_random_seed, n=600, d=8)
+    kw = {"tol": 1e-6, "cache_size": 1}
+    a = SVC(**kw).fit(X, y)
+    b = sk.SVC(**kw).fit(X, y)
+    _assert_same_svc(a, b, X, atol=1e-4)
+    assert_allclose(a.intercept_, b.intercept_, atol=1e-4)
+
+
 def test_svc_sigmoid_kernel_close_to_libsvm(global_random_seed):
     # The sigmoid kernel is not positive semi-definite: the dual is not convex
     # and SMO's path (libsvm keeps its kernel in float32) picks the local
