@@ -134,7 +134,9 @@ def _node_bounds(tree, monotonic_cst):
         upper[a] = upper[b] = upper[node]
         cst = monotonic_cst[feature[node]]
         if cst:
-            mid = (value[a] + value[b]) / 2.0
+            # Within the node's bounds, so that they nest whatever the rounding
+            # (the builder's midpoint may differ from this one by an ulp).
+            mid = min(max((value[a] + value[b]) / 2.0, lower[node]), upper[node])
             if cst > 0:
                 upper[a] = lower[b] = mid
             else:
