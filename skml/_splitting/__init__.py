@@ -92,6 +92,7 @@ def criterion_source(
     l2_regularization=0.0,
     l1_regularization=0.0,
     min_child_weight=0.0,
+    monotonic_cst=None,
     treatment=None,
     n_groups=0,
     n_reg=0.0,
@@ -106,9 +107,9 @@ def criterion_source(
     absolute error takes the targets and their ranks instead. ``"newton"`` adds
     ``w * (g, h)`` per output, ``y`` holding the gradients ``g`` and
     ``hessians`` the ``h`` (same shape); the three regularisation parameters
-    are its own (see :func:`build_tree`). Uplift criteria add ``w * (1, y)``
-    (``w * (1, y, y^2)`` for ``"uplift_reg"``) at the slots of the sample's
-    group ``treatment`` (0 = control, of ``n_groups``).
+    and ``monotonic_cst`` are its own (see :func:`build_tree`). Uplift criteria
+    add ``w * (1, y)`` (``w * (1, y, y^2)`` for ``"uplift_reg"``) at the slots
+    of the sample's group ``treatment`` (0 = control, of ``n_groups``).
     """
     n_samples, n_outputs = y.shape
     if criterion in UPLIFT_CRITERIA:
@@ -146,6 +147,7 @@ def criterion_source(
             l2=l2_regularization,
             l1=l1_regularization,
             min_child_weight=min_child_weight,
+            monotonic_cst=monotonic_cst,
         )
     if criterion not in CLASSIFICATION_CRITERIA and criterion not in (
         REGRESSION_CRITERIA
@@ -342,11 +344,46 @@ def _midpoint_quantiles(sorted_values, quantiles):
     return np.where(exact, a, b - (b - a) * 0.5)
 
 
-def _newton_params(criterion, y, sample_weight, hessians, l2, l1, min_child_weight):
+def _monotonic_cst(monotonic_cst, n_features, n_outputs):
+    # The monotonic constraints as int32 (n_features,), None if none is set.
+    if monotonic_cst is None:
+        return None
+    cst = np.asarray(monotonic_cst)
+    if cst.shape != (n_features,):
+        raise ValueError(
+            f"monotonic_cst has shape {cst.shape}; expected ({n_features},), one "
+            "constraint per feature."
+        )
+    if cst.dtype.kind not in "iuf" or not np.isin(cst, (-1, 0, 1)).all():
+        raise ValueError(
+            f"monotonic_cst must hold only -1, 0 or 1; got {np.unique(cst)!r}."
+        )
+    if not cst.any():
+        return None  # the unconstrained tree, bit for bit
+    if n_outputs != 1:
+        raise ValueError("monotonic_cst needs a single output (one gradient column).")
+    return np.ascontiguousarray(cst, dtype=np.int32)
+
+
+def _newton_params(
+    criterion,
+    y,
+    sample_weight,
+    hessians,
+    l2,
+    l1,
+    min_child_weight,
+    monotonic_cst=None,
+    n_features=0,
+):
     # The "newton" arguments of criterion_source, checked; {} for other criteria.
     if criterion not in GRADIENT_CRITERIA:
         if hessians is not None:
             raise ValueError(f"hessians are for criterion='newton', not {criterion!r}.")
+        if monotonic_cst is not None:
+            raise ValueError(
+                f"monotonic_cst is for criterion='newton', not {criterion!r}."
+            )
         return {}
     if hessians is None:
         raise ValueError("criterion='newton' needs hessians.")
@@ -390,6 +427,7 @@ def _newton_params(criterion, y, sample_weight, hessians, l2, l1, min_child_weig
         "l2_regularization": float(l2),
         "l1_regularization": float(l1),
         "min_child_weight": float(min_child_weight),
+        "monotonic_cst": _monotonic_cst(monotonic_cst, n_features, y.shape[1]),
     }
 
 
@@ -451,6 +489,7 @@ def build_tree(
     l2_regularization=0.0,
     l1_regularization=0.0,
     min_child_weight=0.0,
+    monotonic_cst=None,
     n_threads=1,
     treatment=None,
     n_reg=0.0,
@@ -524,6 +563,12 @@ def build_tree(
         node values.
     min_child_weight : float, default=0.0
         ``"newton"`` only: least hessian sum of a child, in every output.
+    monotonic_cst : array-like of shape (n_features,), default=None
+        ``"newton"`` with one output only: -1, 0 or 1 per feature, for a tree
+        whose value decreases, is unconstrained, or increases along the
+        feature (as scikit-learn's HistGradientBoosting: node values are
+        clipped to bounds cut at the midpoint of each constrained split; see
+        ``_criterion.pxd``). None or all zeros: no constraint.
     n_threads : int, default=1
         With ``splitter="hist"``: OpenMP threads that fill the histograms and
         scan the features of a node (see
@@ -571,6 +616,8 @@ def build_tree(
         l2_regularization,
         l1_regularization,
         min_child_weight,
+        monotonic_cst,
+        n_features,
     )
     uplift = _uplift_params(
         criterion, y, treatment, n_reg, min_samples_treatment, normalization

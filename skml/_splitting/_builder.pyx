@@ -8,7 +8,11 @@ is a leaf before any split is tried (``crit_is_leaf``), and whether its best
 split is made (``crit_accept_split``, on the split's gain), are the criterion's
 decisions. Before evaluating a node they give the criterion its statistics and
 its parent's value (``crit_begin_node``: uplift criteria regularise toward the
-parent). They tell the
+parent) and the bounds of its value. Once a split is made, the criterion
+gives the bounds of the children's values (``crit_child_bounds``: monotonic
+constraints cut them at the split; else the node's pass down); a pending node
+(a stack record, or a frontier record for its children) carries them until its
+children are evaluated. They tell the
 splitter what becomes of a node (split: ``node_children``, leaf: ``node_leaf``),
 so that the histogram splitter keeps a histogram exactly as long as it can be
 subtracted from, in either visiting order. The whole build runs without the GIL.
@@ -28,6 +32,8 @@ from skml._splitting._criterion cimport (
     Criterion,
     crit_accept_split,
     crit_begin_node,
+    crit_child_bounds,
+    crit_has_bounds,
     crit_impurity,
     crit_is_leaf,
     crit_value,
@@ -45,6 +51,8 @@ cdef struct StackRecord:
     bint is_left                # whether it is its parent's left child
     float64_t impurity          # its impurity, computed by the parent's split
     intp_t n_constant_features  # features known constant in it
+    float64_t lower             # lower bound of its value (crit_child_bounds)
+    float64_t upper             # upper bound of its value
 
 
 cdef struct FrontierRecord:
@@ -58,6 +66,8 @@ cdef struct FrontierRecord:
     float64_t impurity_left     # impurity of the left child of its split
     float64_t impurity_right    # impurity of the right child of its split
     float64_t improvement       # impurity decrease of its split (priority)
+    float64_t bounds[4]         # value bounds (lower, upper) of its left child,
+    #                             then of its right child (crit_child_bounds)
 
 
 cdef inline bint _compare_records(const FrontierRecord& a,
@@ -79,6 +89,19 @@ cdef inline const float64_t* _parent_value(Tree tree, intp_t parent) noexcept no
     if parent == TREE_UNDEFINED:
         return NULL
     return tree.value_ptr + parent * tree.value_stride
+
+cdef inline void _child_bounds(Splitter splitter, const float64_t* stats,
+                               float64_t* left, intp_t start, intp_t pos,
+                               intp_t feature, float64_t lower, float64_t upper,
+                               float64_t* bounds) noexcept nogil:
+    # Bounds of the children's values of the split of samples[start:end] (of
+    # statistics ``stats``) at ``pos`` on ``feature``; the left child's
+    # statistics (into the scratch ``left``) only when the criterion reads them.
+    cdef float64_t wl
+    if crit_has_bounds(splitter.crit):
+        splitter.node_stats(start, pos, left, &wl)
+    crit_child_bounds(splitter.crit, feature, stats, left, lower, upper, bounds)
+
 
 cdef inline void _record_leaf(Splitter splitter, intp_t* sample_leaf,
                               intp_t start, intp_t end,
@@ -111,6 +134,9 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
     cdef const Criterion* c = splitter.crit
     stats_array = np.zeros(max(c.n_stats, 1))
     cdef float64_t[::1] stats = stats_array
+    left_array = np.zeros(max(c.n_stats, 1))
+    cdef float64_t[::1] left = left_array
+    cdef float64_t bounds[4]
     cdef vector[StackRecord] stack
     cdef StackRecord rec
     cdef SplitRecord split
@@ -123,13 +149,14 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
     tree._resize(capacity)
     with nogil:
         stack.push_back(StackRecord(0, splitter.n_samples, 0, TREE_UNDEFINED, 0,
-                                    INFINITY, 0))
+                                    INFINITY, 0, -INFINITY, INFINITY))
         while not stack.empty():
             rec = stack.back()
             stack.pop_back()
             n_node_samples = rec.end - rec.start
             splitter.node_stats(rec.start, rec.end, &stats[0], &wn)
-            crit_begin_node(<Criterion*> c, &stats[0], _parent_value(tree, rec.parent))
+            crit_begin_node(<Criterion*> c, &stats[0], _parent_value(tree, rec.parent),
+                            rec.lower, rec.upper)
             is_leaf = (rec.depth >= max_depth
                        or n_node_samples < min_samples_split
                        or n_node_samples < 2 * min_samples_leaf
@@ -155,14 +182,16 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                 splitter.node_leaf(rec.start, rec.end)
                 _record_leaf(splitter, leaf_out, rec.start, rec.end, node_id)
             else:
+                _child_bounds(splitter, &stats[0], &left[0], rec.start, split.pos,
+                              split.feature, rec.lower, rec.upper, bounds)
                 splitter.node_children(rec.start, split.pos, rec.end)
             if not is_leaf:
                 stack.push_back(StackRecord(split.pos, rec.end, rec.depth + 1,
                                             node_id, 0, split.impurity_right,
-                                            n_constant))
+                                            n_constant, bounds[2], bounds[3]))
                 stack.push_back(StackRecord(rec.start, split.pos, rec.depth + 1,
                                             node_id, 1, split.impurity_left,
-                                            n_constant))
+                                            n_constant, bounds[0], bounds[1]))
             if rec.depth > max_depth_seen:
                 max_depth_seen = rec.depth
     tree.max_depth = max_depth_seen
@@ -170,19 +199,20 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
 
 
 cdef int _add_split_node(
-    Tree tree, Splitter splitter, float64_t* stats,
+    Tree tree, Splitter splitter, float64_t* stats, float64_t* left,
     intp_t start, intp_t end, bint is_first, bint is_left, intp_t parent,
-    intp_t depth, float64_t impurity, const BuildParams* params,
-    FrontierRecord* res,
+    intp_t depth, float64_t impurity, float64_t lower, float64_t upper,
+    const BuildParams* params, FrontierRecord* res,
 ) except -1 nogil:
-    # Add node samples[start:end] to the tree and find its split.
+    # Add node samples[start:end] (value bounds [lower, upper]) to the tree
+    # and find its split; ``left`` is scratch of n_stats values.
     cdef const Criterion* c = splitter.crit
     cdef SplitRecord split
     cdef intp_t n_node_samples = end - start, n_constant = 0, node_id
     cdef float64_t wn
     cdef bint is_leaf
     splitter.node_stats(start, end, stats, &wn)
-    crit_begin_node(<Criterion*> c, stats, _parent_value(tree, parent))
+    crit_begin_node(<Criterion*> c, stats, _parent_value(tree, parent), lower, upper)
     if is_first:
         impurity = crit_impurity(c, stats, wn)
     is_leaf = (depth >= params.max_depth
@@ -215,6 +245,8 @@ cdef int _add_split_node(
     else:
         res.pos = split.pos
         res.is_leaf = 0
+        _child_bounds(splitter, stats, left, start, split.pos, split.feature,
+                      lower, upper, res.bounds)
         res.improvement = split.improvement
         res.impurity_left = split.impurity_left
         res.impurity_right = split.impurity_right
@@ -237,6 +269,8 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
     params.min_impurity_decrease = min_impurity_decrease
     stats_array = np.zeros(max(splitter.crit.n_stats, 1))
     cdef float64_t[::1] stats = stats_array
+    left_array = np.zeros(max(splitter.crit.n_stats, 1))
+    cdef float64_t[::1] left_stats = left_array
     cdef vector[FrontierRecord] frontier
     cdef FrontierRecord record, left, right
     cdef intp_t max_split_nodes = max_leaf_nodes - 1, max_depth_seen = 0
@@ -245,8 +279,9 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
     # more than the data can split into.
     tree._resize(min(max_split_nodes + max_leaf_nodes, 2047))
     with nogil:
-        _add_split_node(tree, splitter, &stats[0], 0, splitter.n_samples,
-                        1, 1, TREE_UNDEFINED, 0, INFINITY, &params, &record)
+        _add_split_node(tree, splitter, &stats[0], &left_stats[0], 0,
+                        splitter.n_samples, 1, 1, TREE_UNDEFINED, 0, INFINITY,
+                        -INFINITY, INFINITY, &params, &record)
         frontier.push_back(record)
         push_heap(frontier.begin(), frontier.end(), &_compare_records)
         while not frontier.empty():
@@ -268,12 +303,14 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                 # Popped long after its node_split: its histogram, if still
                 # kept, becomes its children's.
                 splitter.node_children(record.start, record.pos, record.end)
-                _add_split_node(tree, splitter, &stats[0], record.start,
-                                record.pos, 0, 1, record.node_id, record.depth + 1,
-                                record.impurity_left, &params, &left)
-                _add_split_node(tree, splitter, &stats[0], record.pos,
-                                record.end, 0, 0, record.node_id, record.depth + 1,
-                                record.impurity_right, &params, &right)
+                _add_split_node(tree, splitter, &stats[0], &left_stats[0],
+                                record.start, record.pos, 0, 1, record.node_id,
+                                record.depth + 1, record.impurity_left,
+                                record.bounds[0], record.bounds[1], &params, &left)
+                _add_split_node(tree, splitter, &stats[0], &left_stats[0],
+                                record.pos, record.end, 0, 0, record.node_id,
+                                record.depth + 1, record.impurity_right,
+                                record.bounds[2], record.bounds[3], &params, &right)
                 frontier.push_back(left)
                 push_heap(frontier.begin(), frontier.end(), &_compare_records)
                 frontier.push_back(right)

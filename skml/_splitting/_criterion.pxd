@@ -22,8 +22,11 @@
 #   crit_is_leaf             whether a node is a leaf before any split is tried
 #   crit_value               the node value, of the width the source declares
 #   crit_begin_node          the builder is about to evaluate a node: its
-#                            statistics and its parent's value (uplift reads
-#                            them; a no-op for the other kinds)
+#                            statistics, its parent's value (uplift reads
+#                            them) and the bounds of its value (NEWTON under
+#                            monotonic constraints)
+#   crit_child_bounds        the bounds of the children's values once a split
+#                            is made (NEWTON under monotonic constraints)
 #
 # Each hook switches on ``Criterion.kind`` (crit_add and crit_sub on the
 # layout, which CriterionSource derives from the kind) and lists every kind:
@@ -51,6 +54,21 @@
 #   a leaf for "zero impurity", and a candidate is admissible when each child
 #   holds a hessian sum of at least min_child_weight in every output.
 #
+#   Monotonic constraints (``monotonic_cst``, one of -1, 0, +1 per feature;
+#   NULL when no feature is constrained, and then none of what follows runs):
+#   as scikit-learn's HistGradientBoosting and LightGBM, every node carries
+#   bounds [lower, upper] of its value, set by crit_begin_node (the root's are
+#   infinite). The values of a node and of its candidate children are the
+#   Newton steps clipped to the node's bounds, and a score is that of the
+#   clipped value v, -(2 T(G) v + (H + l2) v^2) (the un-halved objective;
+#   T(G)^2 / (H + l2) when v is not clipped). A split on a feature of
+#   constraint +1 (-1) is admissible when the left child's clipped value is
+#   <= (>=) the right child's; once it is made, crit_child_bounds cuts the
+#   bounds at the midpoint of the two values: the left child's upper (lower)
+#   bound and the right child's lower (upper) bound. Splits on unconstrained
+#   features pass the node's bounds down unchanged. One output only (checked
+#   by the caller).
+#
 # - uplift criteria (UPLIFT_KL .. UPLIFT_REG), Rzepakowski and Jaroszewicz's
 #   for a binary outcome (KL, squared Euclidean, chi-squared divergences of
 #   the treatment groups from control; CTS; DDP) and a squared effect
@@ -63,7 +81,7 @@
 # hooks only read them, and its sweep scores candidates from the losses of
 # prefixes and suffixes (crit_proxy is not called for it).
 
-from skml.utils._typedefs cimport float64_t, intp_t
+from skml.utils._typedefs cimport float64_t, int32_t, intp_t
 
 from libc.math cimport INFINITY, log
 
@@ -109,6 +127,9 @@ cdef struct Criterion:
     float64_t l2                # NEWTON: L2 penalty (lambda) of the node values
     float64_t l1                # NEWTON: L1 penalty (alpha): soft threshold of G
     float64_t min_child_weight  # NEWTON: least hessian sum of a child per output
+    const int32_t* monotonic_cst  # NEWTON: (n_features,) -1/0/+1, NULL if none
+    float64_t lower             # NEWTON: lower bound of the evaluated node's value
+    float64_t upper             # NEWTON: upper bound of the evaluated node's value
     intp_t control              # uplift: index of the control group
     intp_t n_groups             # uplift: number of groups, control included
     float64_t n_reg             # uplift: weight of the parent's means in a node's
@@ -180,6 +201,30 @@ cdef inline float64_t _newton_score(const Criterion* c,
     for o in range(c.n_outputs):
         t = _soft_threshold(s[2 * o], c.l1)
         total += t * t / (s[2 * o + 1] + c.l2)
+    return total
+
+
+cdef inline float64_t _newton_clipped(const Criterion* c, float64_t g,
+                                      float64_t h) noexcept nogil:
+    # The Newton step of (G, H) clipped to the evaluated node's bounds.
+    cdef float64_t v = -_soft_threshold(g, c.l1) / (h + c.l2)
+    if v < c.lower:
+        return c.lower
+    if v > c.upper:
+        return c.upper
+    return v
+
+
+cdef inline float64_t _newton_clipped_score(const Criterion* c,
+                                            const float64_t* s) noexcept nogil:
+    # Sum over outputs of the score of the clipped value v (monotonic
+    # constraints): -(2 T(G) v + (H + l2) v^2).
+    cdef intp_t o
+    cdef float64_t total = 0.0, v
+    for o in range(c.n_outputs):
+        v = _newton_clipped(c, s[2 * o], s[2 * o + 1])
+        total -= (2.0 * _soft_threshold(s[2 * o], c.l1) * v
+                  + (s[2 * o + 1] + c.l2) * v * v)
     return total
 
 
@@ -419,6 +464,8 @@ cdef inline float64_t crit_impurity(const Criterion* c, const float64_t* stats,
             loss += stats[2 * o + 1]
         return loss / (wn * c.n_outputs)
     elif c.kind == NEWTON:
+        if c.monotonic_cst != NULL:
+            return -_newton_clipped_score(c, stats)
         return -_newton_score(c, stats)
     elif _is_uplift(c):
         return -_uplift_divergence(c, stats, 0)
@@ -492,6 +539,8 @@ cdef inline float64_t crit_proxy(
         # The gain plus the parent's score (a constant of the node).
         for k in range(c.n_stats):
             right[k] = parent[k] - left[k]
+        if c.monotonic_cst != NULL:
+            return _newton_clipped_score(c, left) + _newton_clipped_score(c, right)
         return _newton_score(c, left) + _newton_score(c, right)
     elif _is_uplift(c):
         # The gain itself: its normalisation depends on the split.
@@ -502,15 +551,16 @@ cdef inline float64_t crit_proxy(
 
 
 cdef inline bint crit_admissible(
-    const Criterion* c, const float64_t* parent, const float64_t* left,
-    float64_t wn, float64_t wl,
+    const Criterion* c, intp_t feature, const float64_t* parent,
+    const float64_t* left, float64_t wn, float64_t wl,
 ) noexcept nogil:
-    """Whether a candidate whose left child has statistics ``left`` (and weight
-    ``wl``; the right child has ``parent - left``) may be made, beyond the
-    splitter's rules on sample count and weight. The absolute error reads
-    neither (its statistics are not additive)."""
+    """Whether a candidate on ``feature`` whose left child has statistics
+    ``left`` (and weight ``wl``; the right child has ``parent - left``) may be
+    made, beyond the splitter's rules on sample count and weight. The absolute
+    error reads neither (its statistics are not additive)."""
     cdef intp_t o
-    cdef float64_t hl
+    cdef float64_t hl, vl, vr
+    cdef int32_t cst
     if (c.kind == GINI or c.kind == ENTROPY or c.kind == SQUARED_ERROR
             or c.kind == POISSON or c.kind == ABSOLUTE_ERROR):
         return 1
@@ -518,6 +568,17 @@ cdef inline bint crit_admissible(
         for o in range(c.n_outputs):
             hl = left[2 * o + 1]
             if hl < c.min_child_weight or parent[2 * o + 1] - hl < c.min_child_weight:
+                return 0
+        if c.monotonic_cst == NULL:
+            return 1
+        cst = c.monotonic_cst[feature]
+        if cst == 0:
+            return 1
+        for o in range(c.n_outputs):
+            vl = _newton_clipped(c, left[2 * o], left[2 * o + 1])
+            vr = _newton_clipped(c, parent[2 * o] - left[2 * o],
+                                 parent[2 * o + 1] - left[2 * o + 1])
+            if (cst > 0 and vl > vr) or (cst < 0 and vl < vr):
                 return 0
         return 1
     elif _is_uplift(c):
@@ -603,6 +664,10 @@ cdef inline void crit_value(const Criterion* c, const float64_t* stats,
         for o in range(c.n_outputs):
             out[o] = stats[2 * o]
     elif c.kind == NEWTON:
+        if c.monotonic_cst != NULL:
+            for o in range(c.n_outputs):
+                out[o] = _newton_clipped(c, stats[2 * o], stats[2 * o + 1])
+            return
         for o in range(c.n_outputs):
             out[o] = -_soft_threshold(stats[2 * o], c.l1) / (stats[2 * o + 1] + c.l2)
     elif _is_uplift(c):
@@ -616,12 +681,16 @@ cdef inline void crit_value(const Criterion* c, const float64_t* stats,
 
 
 cdef inline void crit_begin_node(Criterion* c, const float64_t* stats,
-                                 const float64_t* parent_value) noexcept nogil:
+                                 const float64_t* parent_value,
+                                 float64_t lower, float64_t upper) noexcept nogil:
     """The builder is about to evaluate a node of statistics ``stats`` (its
     impurity, split and value), whose parent has the value ``parent_value``
-    (NULL for the root). Uplift criteria keep the regularised group means of
-    the node and of its parent, and the terms of the normalisation that depend
-    on the node alone; the other kinds have no per-node state."""
+    (NULL for the root) and whose value has the bounds [``lower``, ``upper``]
+    (crit_child_bounds of its parent's split; infinite for the root). Uplift
+    criteria keep the regularised group means of the node and of its parent,
+    and the terms of the normalisation that depend on the node alone; NEWTON
+    keeps the bounds (read under monotonic constraints only); the other kinds
+    have no per-node state."""
     cdef intp_t g
     cdef float64_t n_c, n_t, n_g
     if _is_uplift(c):
@@ -641,7 +710,48 @@ cdef inline void crit_begin_node(Criterion* c, const float64_t* stats,
             if g != c.control:
                 n_t += n_g
         c.norm_all = 0.9 * _cross_entropy(n_t / (n_t + n_c), n_c / (n_t + n_c))
-    # GINI .. NEWTON: nothing to keep.
+    elif c.kind == NEWTON:
+        c.lower = lower
+        c.upper = upper
+    # GINI .. ABSOLUTE_ERROR: nothing to keep.
+
+
+cdef inline bint crit_has_bounds(const Criterion* c) noexcept nogil:
+    """Whether children's bounds depend on the split made (crit_child_bounds
+    reads the left child's statistics): NEWTON under monotonic constraints."""
+    return c.kind == NEWTON and c.monotonic_cst != NULL
+
+
+cdef inline void crit_child_bounds(
+    const Criterion* c, intp_t feature, const float64_t* parent,
+    const float64_t* left, float64_t lower, float64_t upper,
+    float64_t* bounds,
+) noexcept nogil:
+    """Bounds of the children's values of a split made on ``feature`` of the
+    node evaluated (statistics ``parent``, value bounds [``lower``,
+    ``upper``]; ``left``: its left child's statistics, read only when
+    crit_has_bounds): ``bounds`` receives (lower, upper) of the left child,
+    then of the right child. Without monotonic constraints, or on an
+    unconstrained feature, the children keep the node's bounds; else they are
+    cut at the midpoint of the two children's clipped values."""
+    cdef int32_t cst = 0
+    cdef float64_t mid
+    bounds[0] = lower
+    bounds[1] = upper
+    bounds[2] = lower
+    bounds[3] = upper
+    if crit_has_bounds(c):
+        cst = c.monotonic_cst[feature]
+    if cst == 0:
+        return
+    mid = (_newton_clipped(c, left[0], left[1])
+           + _newton_clipped(c, parent[0] - left[0], parent[1] - left[1])) / 2.0
+    if cst > 0:
+        bounds[1] = mid
+        bounds[2] = mid
+    else:
+        bounds[0] = mid
+        bounds[3] = mid
 
 
 cdef class CriterionSource:
@@ -653,4 +763,5 @@ cdef class CriterionSource:
     cdef const float64_t[:, ::1] rows_mv    # weighted dense contributions
     cdef const float64_t[::1] weights_mv    # sample weights
     cdef const intp_t[:, ::1] ranks_mv      # target ranks per output (MEDIAN)
+    cdef const int32_t[::1] monotonic_mv    # NEWTON: monotonic constraints
     cdef float64_t[::1] means_mv            # uplift: parent's, node's means; norms

@@ -7,6 +7,8 @@ The hooks themselves are inline functions of ``_criterion.pxd``.
 
 import numpy as np
 
+from libc.math cimport INFINITY
+
 from skml.utils._typedefs cimport float64_t, intp_t
 
 # Criterion name -> code, the one table of codes (skml._splitting reads it).
@@ -58,8 +60,9 @@ cdef class CriterionSource:
     n_stats), each sample's weighted contribution to the statistics vector
     (NEWTON: ``w * (g, h)`` per output; uplift: ``w * (1, y)``, or ``w * (1, y,
     y^2)`` for UPLIFT_REG, at the sample's group, ``stride`` values per group).
-    ``l2``, ``l1`` and ``min_child_weight`` are NEWTON's parameters (see
-    ``_criterion.pxd``); ``control``, ``n_groups``, ``n_reg``,
+    ``l2``, ``l1``, ``min_child_weight`` and ``monotonic_cst`` (int32 of
+    shape (n_features,), -1, 0 or +1 per feature; None: no constraint) are
+    NEWTON's parameters (see ``_criterion.pxd``); ``control``, ``n_groups``, ``n_reg``,
     ``min_samples_treatment`` and ``normalization`` the uplift criteria's.
     Arrays are validated by the Python caller.
 
@@ -74,7 +77,8 @@ cdef class CriterionSource:
                   rows=None, ranks=None, *, float64_t l2=0.0, float64_t l1=0.0,
                   float64_t min_child_weight=0.0, intp_t control=0,
                   intp_t n_groups=0, float64_t n_reg=0.0,
-                  float64_t min_samples_treatment=0.0, bint normalization=False):
+                  float64_t min_samples_treatment=0.0, bint normalization=False,
+                  monotonic_cst=None):
         if kind not in _LAYOUTS:
             raise ValueError(f"Unknown criterion code {kind}; expected one of "
                              f"{sorted(_LAYOUTS)}.")
@@ -93,6 +97,13 @@ cdef class CriterionSource:
         self.c.l2 = l2
         self.c.l1 = l1
         self.c.min_child_weight = min_child_weight
+        self.c.monotonic_cst = NULL
+        self.c.lower = -INFINITY
+        self.c.upper = INFINITY
+        if monotonic_cst is not None and kind == NEWTON:
+            self.monotonic_mv = monotonic_cst
+            if self.monotonic_mv.shape[0]:
+                self.c.monotonic_cst = &self.monotonic_mv[0]
         self.c.control = control
         self.c.n_groups = n_groups
         self.c.n_reg = n_reg
@@ -143,7 +154,7 @@ def _py_node_impurity(CriterionSource source, const intp_t[::1] samples):
     for i in samples:
         crit_add(c, &s[0], i)
         wn += c.weights[i]
-    crit_begin_node(&source.c, &s[0], NULL)
+    crit_begin_node(&source.c, &s[0], NULL, -INFINITY, INFINITY)
     value = np.zeros(c.n_outputs * int(source.n_values.max()))
     cdef float64_t[::1] v = value
     crit_value(c, &s[0], wn, &v[0])

@@ -178,7 +178,7 @@ cdef inline float64_t scan_feature(
             wl = acc[n_stats]
             if wl < node.min_weight_leaf or wn - wl < node.min_weight_leaf:
                 continue
-            if not crit_admissible(c, node.parent, acc, wn, wl):
+            if not crit_admissible(c, feature, node.parent, acc, wn, wl):
                 continue
             proxy = crit_proxy(c, node.parent, acc, right, wn, wl)
             if proxy > best_proxy:

@@ -493,7 +493,7 @@ cdef class Splitter:
                     pos = p
                 if wl < mwl or wn - wl < mwl:
                     continue
-                if not crit_admissible(c, parent, left, wn, wl):
+                if not crit_admissible(c, feature, parent, left, wn, wl):
                     continue
                 if median:
                     proxy = -(self.prefix_loss[p - start] + self.suffix_loss[p - start])
@@ -544,7 +544,7 @@ cdef class Splitter:
             proxy = crit_proxy(c, parent, &self.left[0], &self.right[0], wn, wl)
         if wl < self.min_weight_leaf or wn - wl < self.min_weight_leaf:
             return
-        if not crit_admissible(c, parent, &self.left[0], wn, wl):
+        if not crit_admissible(c, feature, parent, &self.left[0], wn, wl):
             return
         if proxy > best_proxy[0]:
             best_proxy[0] = proxy

@@ -186,10 +186,14 @@ REGRESSION_LOSSES = {
 }
 
 
-def refit_leaf_values(loss, tree, sample_leaf, y, raw, w, learning_rate):
+def refit_leaf_values(
+    loss, tree, sample_leaf, y, raw, w, learning_rate, value_bounds=None
+):
     """Re-fit the leaves of ``tree`` (one output) to ``learning_rate`` times
     the loss's ``leaf_value`` of the residuals ``y - raw`` of the samples of
-    each leaf (``sample_leaf``, -1 for samples not grown on)."""
+    each leaf (``sample_leaf``, -1 for samples not grown on). ``value_bounds``
+    (lower, upper), arrays over the nodes, clip the re-fit values to
+    ``learning_rate`` times them (monotonic constraints)."""
     values = tree.value[:, 0, 0].copy()
     grown = np.flatnonzero(sample_leaf >= 0)
     leaves = sample_leaf[grown]
@@ -202,5 +206,11 @@ def refit_leaf_values(loss, tree, sample_leaf, y, raw, w, learning_rate):
     for part in np.split(np.arange(len(rows)), bounds):
         if len(part):
             leaf = sorted_leaves[part[0]]
-            values[leaf] = learning_rate * loss.leaf_value(residual[part], weight[part])
+            value = learning_rate * loss.leaf_value(residual[part], weight[part])
+            if value_bounds is not None:
+                value = min(
+                    max(value, learning_rate * value_bounds[0][leaf]),
+                    learning_rate * value_bounds[1][leaf],
+                )
+            values[leaf] = value
     _gb_kernels.set_node_values(tree, values)

@@ -53,6 +53,97 @@ _EARLY_STOPPING_AUTO_ROWS = 10_000
 _SCORER_TRAIN_ROWS = 10_000  # training rows a scorer is evaluated on
 
 
+def _resolve_monotonic_cst(estimator):
+    # The estimator's monotonic_cst as int32 (n_features_in_,), checked (the
+    # checks and messages of scikit-learn's HistGradientBoosting; a dict may
+    # also key features by index); None when no feature is constrained.
+    cst = estimator.monotonic_cst
+    n_features = estimator.n_features_in_
+    if cst is None:
+        return None
+    if isinstance(cst, dict):
+        names = getattr(estimator, "feature_names_in_", None)
+        index = {} if names is None else {name: i for i, name in enumerate(names)}
+        resolved = np.zeros(n_features, dtype=np.int32)
+        unknown = []
+        for key, value in cst.items():
+            if isinstance(key, str):
+                position = index.get(key)
+            elif isinstance(key, Integral) and 0 <= key < n_features:
+                position = int(key)
+            else:
+                position = None
+            if position is None:
+                unknown.append(key)
+                continue
+            if value not in (-1, 0, 1):
+                raise ValueError(
+                    f"monotonic_cst[{key!r}] must be either -1, 0 or 1. Got {value!r}."
+                )
+            resolved[position] = value
+        if unknown:
+            if names is None and any(isinstance(key, str) for key in unknown):
+                raise ValueError(
+                    f"{type(estimator).__name__} was not fitted on data with "
+                    "feature names. Pass monotonic_cst as an integer array or "
+                    "a dict keyed by feature index instead."
+                )
+            raise ValueError(
+                f"monotonic_cst contains {len(unknown)} unexpected feature names "
+                f"or indices: {sorted(map(repr, unknown))} (features: "
+                f"{n_features})."
+            )
+    else:
+        resolved = np.asarray(cst)
+        if resolved.ndim != 1 or resolved.dtype.kind not in "biuf":
+            raise ValueError(
+                f"monotonic_cst must be a 1-D array-like of -1, 0 or 1; got {cst!r}."
+            )
+        unexpected = np.setdiff1d(resolved, [-1, 0, 1])
+        if unexpected.shape[0]:
+            raise ValueError(
+                "monotonic_cst must be an array-like of -1, 0 or 1. Observed "
+                f"values: {unexpected.tolist()}."
+            )
+        if resolved.shape[0] != n_features:
+            raise ValueError(
+                f"monotonic_cst has shape {resolved.shape} but the input data "
+                f"X has {n_features} features."
+            )
+        resolved = resolved.astype(np.int32)
+    return resolved if resolved.any() else None
+
+
+def _node_bounds(tree, monotonic_cst):
+    # Bounds (lower, upper) of every node's value, as the builder derived them
+    # under monotonic constraints (of the tree's own features): a split on a
+    # feature of constraint +1 (-1) gives its left child the upper (lower)
+    # bound, and its right child the lower (upper) bound, of the midpoint of
+    # the two children's values; other splits pass the node's bounds down.
+    # Children are numbered after their parents.
+    n_nodes = tree.node_count
+    lower = np.full(n_nodes, -np.inf)
+    upper = np.full(n_nodes, np.inf)
+    left, right = tree.children_left, tree.children_right
+    feature, value = tree.feature, tree.value[:, 0, 0]
+    for node in range(n_nodes):
+        a, b = left[node], right[node]
+        if a < 0:
+            continue
+        lower[a] = lower[b] = lower[node]
+        upper[a] = upper[b] = upper[node]
+        cst = monotonic_cst[feature[node]]
+        if cst:
+            # Within the node's bounds, so that they nest whatever the rounding
+            # (the builder's midpoint may differ from this one by an ulp).
+            mid = min(max((value[a] + value[b]) / 2.0, lower[node]), upper[node])
+            if cst > 0:
+                upper[a] = lower[b] = mid
+            else:
+                lower[a] = upper[b] = mid
+    return lower, upper
+
+
 def _iteration_seed(base_seed, iteration):
     # Seed of every draw of one iteration: a function of (base_seed, i) only.
     return int(np.random.SeedSequence([base_seed, iteration]).generate_state(1)[0]) % (
@@ -73,6 +164,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         "min_child_weight": [Interval(Real, 0, None, closed="left")],
         "l2_regularization": [Interval(Real, 0, None, closed="left")],
         "l1_regularization": [Interval(Real, 0, None, closed="left")],
+        "monotonic_cst": ["array-like", dict, None],
         "max_bins": [Interval(Integral, 2, 255, closed="both")],
         "subsample": [Interval(Real, 0, 1, closed="right")],
         "colsample_bytree": [Interval(Real, 0, 1, closed="right")],
@@ -101,6 +193,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         min_child_weight,
         l2_regularization,
         l1_regularization,
+        monotonic_cst,
         max_bins,
         subsample,
         colsample_bytree,
@@ -124,6 +217,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         self.min_child_weight = min_child_weight
         self.l2_regularization = l2_regularization
         self.l1_regularization = l1_regularization
+        self.monotonic_cst = monotonic_cst
         self.max_bins = max_bins
         self.subsample = subsample
         self.colsample_bytree = colsample_bytree
@@ -292,6 +386,11 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
 
         loss = self._make_loss(y_train)
         K = loss.n_trees
+        monotonic_cst = _resolve_monotonic_cst(self)
+        if monotonic_cst is not None and K != 1:
+            raise ValueError(
+                "monotonic constraints are not supported for multiclass classification."
+            )
         self._loss = loss
         self.n_trees_per_iteration_ = K
         if not warm:
@@ -376,6 +475,9 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                     thresholds[columns],
                     n_bins[columns],
                 )
+            tree_cst = monotonic_cst
+            if columns is not None and monotonic_cst is not None:
+                tree_cst = monotonic_cst[columns]
             shape = np.broadcast_to(np.float32(0), (n_samples, len(tree_bins[2])))
             trees = []
             for k in range(K):
@@ -386,11 +488,15 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                     weight,
                     bins=tree_bins,
                     hessians=hessian[k],
+                    monotonic_cst=tree_cst,
                     seed=(seed + k) % _MAX_SEED,
                     sample_leaf=sample_leaf,
                     **tree_params,
                 )
                 self._add_gains(tree, columns)
+                value_bounds = None
+                if loss.refit_leaves and tree_cst is not None:
+                    value_bounds = _node_bounds(tree, tree_cst)
                 if columns is not None:
                     _gb_kernels.remap_features(tree, columns, n_features)
                 if loss.refit_leaves:
@@ -402,6 +508,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                         raw[k],
                         weight,
                         self.learning_rate,
+                        value_bounds,
                     )
                 else:
                     _gb_kernels.set_node_values(
@@ -643,6 +750,16 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         L2 penalty (lambda) of the leaf values.
     l1_regularization : float, default=0.0
         L1 penalty (alpha) of the leaf values.
+    monotonic_cst : array-like of int of shape (n_features,) or dict, default=None
+        Monotonic constraint of each feature: 1 for an increasing, -1 for a
+        decreasing, 0 for an unconstrained raw prediction along it. A dict maps
+        feature names (of ``feature_names_in_``) or indices to constraints,
+        the others being 0. As scikit-learn's HistGradientBoosting: a split on
+        a constrained feature must order its children's values, node values
+        are clipped to bounds cut at the midpoint of such splits, so that
+        every tree (hence the model) is monotone in the constrained features.
+        Binary problems only: the constraint holds on the log-odds (and the
+        probability of ``classes_[1]``); multiclass problems raise ValueError.
     max_bins : int, default=255
         Most bins of non-missing values per feature (at most 255).
     subsample : float, default=1.0
@@ -732,6 +849,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         min_child_weight=1e-3,
         l2_regularization=0.0,
         l1_regularization=0.0,
+        monotonic_cst=None,
         max_bins=255,
         subsample=1.0,
         colsample_bytree=1.0,
@@ -757,6 +875,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
             min_child_weight=min_child_weight,
             l2_regularization=l2_regularization,
             l1_regularization=l1_regularization,
+            monotonic_cst=monotonic_cst,
             max_bins=max_bins,
             subsample=subsample,
             colsample_bytree=colsample_bytree,
@@ -971,6 +1090,17 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
         L2 penalty (lambda) of the leaf values.
     l1_regularization : float, default=0.0
         L1 penalty (alpha) of the leaf values.
+    monotonic_cst : array-like of int of shape (n_features,) or dict, default=None
+        Monotonic constraint of each feature: 1 for an increasing, -1 for a
+        decreasing, 0 for an unconstrained raw prediction along it. A dict maps
+        feature names (of ``feature_names_in_``) or indices to constraints,
+        the others being 0. As scikit-learn's HistGradientBoosting: a split on
+        a constrained feature must order its children's values, node values
+        are clipped to bounds cut at the midpoint of such splits, so that
+        every tree (hence the model) is monotone in the constrained features.
+        The losses whose leaf values are re-fit (absolute error, quantile,
+        huber) clip the re-fit values to the same bounds, so they are
+        monotone too.
     max_bins : int, default=255
         Most bins of non-missing values per feature (at most 255).
     subsample : float, default=1.0
@@ -1057,6 +1187,7 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
         min_child_weight=1e-3,
         l2_regularization=0.0,
         l1_regularization=0.0,
+        monotonic_cst=None,
         max_bins=255,
         subsample=1.0,
         colsample_bytree=1.0,
@@ -1081,6 +1212,7 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
             min_child_weight=min_child_weight,
             l2_regularization=l2_regularization,
             l1_regularization=l1_regularization,
+            monotonic_cst=monotonic_cst,
             max_bins=max_bins,
             subsample=subsample,
             colsample_bytree=colsample_bytree,

@@ -350,3 +350,107 @@ def test_newton_rejects_bad_inputs():
         build_tree(X, g, w, criterion="newton", hessians=h, l2_regularization=-1.0)
     with pytest.raises(ValueError, match="finite"):
         build_tree(X, np.full(4, np.nan), w, criterion="newton", hessians=h)
+
+
+def _brute_force_monotone_root(X, g, h, cst, msl):
+    # Best admissible root split under monotonic constraints (no penalty, the
+    # root's bounds infinite, so nothing is clipped): (gain, feature, pos in
+    # sorted order) of the largest S_left + S_right - S_parent among splits
+    # whose left value -G_L / H_L is <= (cst +1) or >= (cst -1) the right's.
+    G, H = g.sum(), h.sum()
+    best = None
+    for f in range(X.shape[1]):
+        order = np.argsort(X[:, f], kind="stable")
+        x, gs, hs = X[order, f], np.cumsum(g[order]), np.cumsum(h[order])
+        for p in range(msl, len(x) - msl + 1):
+            if x[p - 1] == x[p]:
+                continue
+            gl, hl = gs[p - 1], hs[p - 1]
+            vl, vr = -gl / hl, -(G - gl) / (H - hl)
+            if (cst[f] > 0 and vl > vr) or (cst[f] < 0 and vl < vr):
+                continue
+            gain = gl**2 / hl + (G - gl) ** 2 / (H - hl) - G**2 / H
+            if best is None or gain > best[0]:
+                best = (gain, f, (x[p - 1] + x[p]) / 2)
+    return best
+
+
+@pytest.mark.parametrize("splitter", ["best", "hist"])
+def test_newton_monotonic_root_split_matches_brute_force(splitter, global_random_seed):
+    rng = np.random.RandomState(global_random_seed)
+    X = rng.randint(0, 30, size=(200, 3)).astype(np.float32)
+    g = rng.normal(size=200) + 0.5 * np.sin(X[:, 0])
+    h = rng.uniform(0.5, 1.5, size=200)
+    cst = np.array([1, -1, 0])
+    kwargs = dict(splitter="hist", hist_exact_below=0) if splitter == "hist" else {}
+    tree = build_tree(
+        X,
+        g,
+        np.ones(200),
+        criterion="newton",
+        hessians=h,
+        monotonic_cst=cst,
+        max_depth=1,
+        min_samples_leaf=5,
+        **kwargs,
+    )
+    gain, feature, threshold = _brute_force_monotone_root(X, g, h, cst, 5)
+    assert tree.feature[0] == feature
+    assert_allclose(tree.threshold[0], threshold, rtol=1e-6)
+    imp = tree.impurity
+    left, right = tree.children_left[0], tree.children_right[0]
+    assert_allclose(imp[0] - imp[left] - imp[right], gain, rtol=1e-9)
+
+
+@pytest.mark.parametrize("splitter", ["best", "random", "hist"])
+@pytest.mark.parametrize("max_leaf_nodes", [None, 16])
+def test_newton_monotonic_trees_are_monotone(
+    splitter, max_leaf_nodes, global_random_seed
+):
+    # Every splitter and both builders: the tree's value is monotone in the
+    # constrained features (brute force over a grid of each feature).
+    rng = np.random.RandomState(global_random_seed)
+    X = rng.uniform(-1, 1, size=(500, 3)).astype(np.float32)
+    g = -(X[:, 0] - X[:, 1] + np.sin(8 * X[:, 0]) + rng.normal(size=500))
+    h = np.ones(500)
+    cst = [1, -1, 0]
+    tree = build_tree(
+        X,
+        g,
+        np.ones(500),
+        criterion="newton",
+        splitter=splitter,
+        hessians=h,
+        monotonic_cst=cst,
+        max_depth=6,
+        max_leaf_nodes=max_leaf_nodes,
+        min_samples_leaf=3,
+        l2_regularization=1.0,
+    )
+    assert tree.node_count > 7
+    grid = np.linspace(-1.5, 1.5, 50, dtype=np.float32)
+    for feature, sign in ((0, 1), (1, -1)):
+        rows = np.repeat(X[:30], len(grid), axis=0)
+        rows[:, feature] = np.tile(grid, 30)
+        values = tree.predict(rows)[:, 0, 0].reshape(30, len(grid))
+        assert np.all(np.diff(values, axis=1) * sign >= 0)
+
+
+def test_newton_monotonic_cst_bad_input():
+    X = np.zeros((4, 2), np.float32)
+    g, h, w = np.arange(4.0), np.ones(4), np.ones(4)
+    with pytest.raises(ValueError, match="one constraint per feature"):
+        build_tree(X, g, w, criterion="newton", hessians=h, monotonic_cst=[1])
+    with pytest.raises(ValueError, match="only -1, 0 or 1"):
+        build_tree(X, g, w, criterion="newton", hessians=h, monotonic_cst=[3, 0])
+    with pytest.raises(ValueError, match="is for criterion='newton'"):
+        build_tree(X, g, w, criterion="squared_error", monotonic_cst=[1, 0])
+    with pytest.raises(ValueError, match="single output"):
+        build_tree(
+            X,
+            np.ones((4, 2)),
+            w,
+            criterion="newton",
+            hessians=np.ones((4, 2)),
+            monotonic_cst=[1, 0],
+        )
