@@ -253,7 +253,8 @@ def bin_features(X, max_bins=MAX_BINS, subsample=200_000, seed=0, n_threads=1):
 
     Thresholds are the midpoints between consecutive distinct values when there
     are at most ``max_bins`` of them, else quantiles of (a subsample of) the
-    values, as ``np.percentile(values, q, method="midpoint")`` computes them. A
+    values, as ``np.percentile(values, q, method="averaged_inverted_cdf")``
+    computes them (scikit-learn's HistGradientBoosting rule). A
     value ``x`` goes to bin ``b`` when ``thresholds[b - 1] < x <=
     thresholds[b]``; NaN goes to bin 255. Dense ``X`` is mapped on
     ``n_threads`` threads.
@@ -315,7 +316,7 @@ def bin_features(X, max_bins=MAX_BINS, subsample=200_000, seed=0, n_threads=1):
 def _bin_edges(sorted_values, max_bins):
     # Upper bin edges (float64) of one feature from its sorted non-NaN values:
     # midpoints of consecutive distinct values when there are at most max_bins
-    # of them, else the midpoint-rule quantiles 1/max_bins .. 1 - 1/max_bins.
+    # of them, else the quantiles 1/max_bins .. 1 - 1/max_bins.
     if not len(sorted_values):
         return np.empty(0)
     new = np.empty(len(sorted_values), dtype=bool)
@@ -326,22 +327,25 @@ def _bin_edges(sorted_values, max_bins):
         return (distinct[:-1] + distinct[1:]) / 2
     # The quantiles as NumPy's percentile divides them.
     quantiles = np.linspace(0, 100, max_bins + 1)[1:-1] / 100
-    return np.unique(_midpoint_quantiles(sorted_values, quantiles))
+    return np.unique(_averaged_inverted_cdf(sorted_values, quantiles))
 
 
-def _midpoint_quantiles(sorted_values, quantiles):
-    # np.percentile(values, 100 * quantiles, method="midpoint") from the sorted
-    # values, with NumPy 2's arithmetic (rank (n - 1) q, lerp at t = 1/2 as
-    # b - (b - a) / 2): a full sort is several times cheaper than the
-    # partitions np.percentile runs for 254 ranks.
+def _averaged_inverted_cdf(sorted_values, quantiles):
+    # np.percentile(values, 100 * quantiles, method="averaged_inverted_cdf")
+    # from the sorted values, with NumPy 2's arithmetic: the value of rank
+    # ceil(n q), or the mean of ranks n q and n q + 1 when n q is whole (lerp at
+    # t = 1/2 as b - (b - a) / 2). scikit-learn's HGB bins with this rule
+    # (since 1.8), so both boosters split on the same edges; a full sort is
+    # several times cheaper than the partitions np.percentile runs for 254
+    # ranks.
     n = len(sorted_values)
-    virtual = (n - 1) * quantiles
+    virtual = n * quantiles - 1
     below = np.floor(virtual)
-    exact = virtual == below
-    below = below.astype(np.intp)
+    whole = virtual == below
+    below = np.clip(below.astype(np.intp), 0, n - 1)
     a = sorted_values[below].astype(np.float64)
     b = sorted_values[np.minimum(below + 1, n - 1)].astype(np.float64)
-    return np.where(exact, a, b - (b - a) * 0.5)
+    return np.where(whole, b - (b - a) * 0.5, b)
 
 
 def _monotonic_cst(monotonic_cst, n_features, n_outputs):

@@ -367,12 +367,13 @@ def test_bin_features(global_random_seed):
         for b in range(n_bins[f] - 1):
             assert_array_equal(x <= edges[b], c <= b)
     # The documented edges: midpoints of the distinct values when there are at
-    # most 255 of them, else the 1/255 .. 254/255 quantiles (midpoint rule).
+    # most 255 of them, else the 1/255 .. 254/255 quantiles (averaged inverted CDF,
+    # the rule of scikit-learn's HGB).
     assert_array_equal(thresholds[1, :4], [0.5, 1.5, 2.5, 3.5])
     quantiles = np.percentile(
         X[~missing, 0].astype(np.float64),
         np.linspace(0, 100, 256)[1:-1],
-        method="midpoint",
+        method="averaged_inverted_cdf",
     )
     assert_allclose(thresholds[0, :254], quantiles, rtol=1e-12)
     assert np.all(np.isinf(thresholds[0, 254:]))
@@ -415,7 +416,7 @@ def test_bin_features_codes_match_searchsorted(dtype, order, global_random_seed)
         distinct = np.unique(values)
         if len(distinct) > 255:
             expected = np.percentile(
-                values, np.linspace(0, 100, 256)[1:-1], method="midpoint"
+                values, np.linspace(0, 100, 256)[1:-1], method="averaged_inverted_cdf"
             )
             assert_allclose(edges, np.unique(expected), rtol=1e-12)
         else:

@@ -346,14 +346,14 @@ def test_hist_splitter_regression_with_nan(global_random_seed):
         )
     assert_allclose(hist.predict(Xr), hist.tree_.value[leaves, 0, 0])
     # The root split is the best one over the documented bin edges (quantiles
-    # of each feature, midpoint rule), with NaN sent either way.
+    # of each feature, averaged inverted CDF), with NaN sent either way.
     q = np.linspace(0, 100, 256)[1:-1]
     n, parent_loss = len(yr), yr.var() * len(yr)
     best = -np.inf
     for f in range(Xr.shape[1]):
         x = Xr[:, f]
         nan = np.isnan(x)
-        edges = np.unique(np.percentile(x[~nan], q, method="midpoint"))
+        edges = np.unique(np.percentile(x[~nan], q, method="averaged_inverted_cdf"))
         masks = [x <= t for t in edges] + [(x <= t) | nan for t in edges] + [~nan]
         for left in masks:
             if 0 < left.sum() < n:
