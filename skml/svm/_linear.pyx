@@ -32,6 +32,11 @@ cdef inline void _axpy(float64_t c, const float64_t* x, float64_t* w,
         w[k] += c * x[k]
 
 
+cdef enum:
+    # Passes without halving the violation before a shrunk SVR dual unshrinks.
+    STALL_PASSES = 100
+
+
 cdef inline intp_t _rand_below(unsigned long long* state, intp_t n) noexcept nogil:
     # xorshift64*; returns an integer in [0, n).
     cdef unsigned long long scrambled
@@ -156,6 +161,8 @@ def dual_cd_svr(
     cdef intp_t i, s, it = 0, active = n
     cdef float64_t G, Gp, Gn, H, U, lam, viol, dlt, b_old
     cdef float64_t g_max_old = INFINITY, g_max, norm1, norm1_init = 0.0
+    cdef float64_t best_norm1 = INFINITY
+    cdef intp_t best_it = 0
     cdef unsigned long long state = seed * 2654435761ULL + 88172645463325252ULL
     with nogil:
         for i in range(n):
@@ -236,6 +243,20 @@ def dual_cd_svr(
                     break
                 active = n
                 g_max_old = INFINITY
+                continue
+            # Shrinking is a guess, and on a near-singular active set the
+            # descent can stall far above tol: a fit ran its max_iter passes at
+            # a primal objective 0.7% above liblinear's, with 7 samples active.
+            # When the violation has not halved in STALL_PASSES passes, every
+            # sample is revisited.
+            if norm1 < 0.5 * best_norm1:
+                best_norm1 = norm1
+                best_it = it
+            elif active < n and it - best_it >= STALL_PASSES:
+                active = n
+                g_max_old = INFINITY
+                best_norm1 = INFINITY
+                best_it = it
                 continue
             g_max_old = g_max
     return it
