@@ -17,6 +17,11 @@ splitter what becomes of a node (split: ``node_children``, leaf: ``node_leaf``),
 so that the histogram splitter keeps a histogram exactly as long as it can be
 subtracted from, in either visiting order. The whole build runs without the GIL.
 
+A splitter may know a split's children's statistics already (``children_stats``:
+the histogram splitter sums them while it partitions); the builder then carries
+them to the children (a stack beside the depth-first stack, a pool of blocks for
+the best-first frontier) instead of summing them again with ``node_stats``.
+
 Both optionally record the leaf of every sample they grow on (``sample_leaf``,
 indexed by sample, untouched for samples of weight zero): gradient boosting
 updates its raw predictions from it without traversing the new tree.
@@ -53,6 +58,7 @@ cdef struct StackRecord:
     intp_t n_constant_features  # features known constant in it
     float64_t lower             # lower bound of its value (crit_child_bounds)
     float64_t upper             # upper bound of its value
+    bint carried                # its statistics are on the carried stack
 
 
 cdef struct FrontierRecord:
@@ -68,6 +74,8 @@ cdef struct FrontierRecord:
     float64_t improvement       # impurity decrease of its split (priority)
     float64_t bounds[4]         # value bounds (lower, upper) of its left child,
     #                             then of its right child (crit_child_bounds)
+    intp_t carried              # block of the pool holding its children's
+    #                             statistics (children_stats), -1 if none
 
 
 cdef inline bint _compare_records(const FrontierRecord& a,
@@ -91,16 +99,34 @@ cdef inline const float64_t* _parent_value(Tree tree, intp_t parent) noexcept no
     return tree.value_ptr + parent * tree.value_stride
 
 cdef inline void _child_bounds(Splitter splitter, const float64_t* stats,
-                               float64_t* left, intp_t start, intp_t pos,
-                               intp_t feature, float64_t lower, float64_t upper,
-                               float64_t* bounds) noexcept nogil:
+                               float64_t* left, bint known, intp_t start,
+                               intp_t pos, intp_t feature, float64_t lower,
+                               float64_t upper, float64_t* bounds) noexcept nogil:
     # Bounds of the children's values of the split of samples[start:end] (of
-    # statistics ``stats``) at ``pos`` on ``feature``; the left child's
-    # statistics (into the scratch ``left``) only when the criterion reads them.
+    # statistics ``stats``) at ``pos`` on ``feature``. ``left`` holds the left
+    # child's statistics when ``known`` (children_stats), else is scratch for
+    # them, summed only when the criterion reads them.
     cdef float64_t wl
-    if crit_has_bounds(splitter.crit):
+    if crit_has_bounds(splitter.crit) and not known:
         splitter.node_stats(start, pos, left, &wl)
     crit_child_bounds(splitter.crit, feature, stats, left, lower, upper, bounds)
+
+
+cdef inline void _push_carried(vector[float64_t]& carried, const float64_t* values,
+                               intp_t n) noexcept nogil:
+    cdef intp_t k
+    for k in range(n):
+        carried.push_back(values[k])
+
+
+cdef inline void _pop_carried(vector[float64_t]& carried, float64_t* stats,
+                              float64_t* wn, intp_t n_stats) noexcept nogil:
+    # The statistics and weight on top of the carried stack, popped.
+    cdef intp_t k, at = carried.size() - n_stats - 1
+    for k in range(n_stats):
+        stats[k] = carried[at + k]
+    wn[0] = carried[at + n_stats]
+    carried.resize(at)
 
 
 cdef inline void _record_leaf(Splitter splitter, intp_t* sample_leaf,
@@ -132,29 +158,37 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
     ``sample_leaf[i]`` is set to the leaf of every grown-on sample ``i``."""
     cdef intp_t* leaf_out = _leaf_output(sample_leaf, splitter)
     cdef const Criterion* c = splitter.crit
-    stats_array = np.zeros(max(c.n_stats, 1))
+    cdef intp_t n_stats = c.n_stats
+    stats_array = np.zeros(max(n_stats, 1))
     cdef float64_t[::1] stats = stats_array
-    left_array = np.zeros(max(c.n_stats, 1))
-    cdef float64_t[::1] left = left_array
+    # The children's statistics and weights (children_stats), or scratch.
+    child_array = np.zeros(2 * (n_stats + 1))
+    cdef float64_t[::1] child = child_array
     cdef float64_t bounds[4]
     cdef vector[StackRecord] stack
+    # Statistics and weight of the stack records that carry them, in the same
+    # order (a record's are on top when it is popped).
+    cdef vector[float64_t] carried
     cdef StackRecord rec
     cdef SplitRecord split
     cdef intp_t n_node_samples, node_id, n_constant, max_depth_seen = 0
     cdef float64_t wn, impurity
-    cdef bint is_leaf, first = 1
+    cdef bint is_leaf, known, first = 1
     cdef intp_t capacity = 2047
     if max_depth <= 10:
         capacity = (1 << (max_depth + 1)) - 1
     tree._resize(capacity)
     with nogil:
         stack.push_back(StackRecord(0, splitter.n_samples, 0, TREE_UNDEFINED, 0,
-                                    INFINITY, 0, -INFINITY, INFINITY))
+                                    INFINITY, 0, -INFINITY, INFINITY, 0))
         while not stack.empty():
             rec = stack.back()
             stack.pop_back()
             n_node_samples = rec.end - rec.start
-            splitter.node_stats(rec.start, rec.end, &stats[0], &wn)
+            if rec.carried:
+                _pop_carried(carried, &stats[0], &wn, n_stats)
+            else:
+                splitter.node_stats(rec.start, rec.end, &stats[0], &wn)
             crit_begin_node(<Criterion*> c, &stats[0], _parent_value(tree, rec.parent),
                             rec.lower, rec.upper)
             is_leaf = (rec.depth >= max_depth
@@ -182,36 +216,56 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                 splitter.node_leaf(rec.start, rec.end)
                 _record_leaf(splitter, leaf_out, rec.start, rec.end, node_id)
             else:
-                _child_bounds(splitter, &stats[0], &left[0], rec.start, split.pos,
-                              split.feature, rec.lower, rec.upper, bounds)
+                known = splitter.children_stats(&child[0], &child[n_stats + 1])
+                _child_bounds(splitter, &stats[0], &child[0], known, rec.start,
+                              split.pos, split.feature, rec.lower, rec.upper, bounds)
                 splitter.node_children(rec.start, split.pos, rec.end)
-            if not is_leaf:
+                if known:
+                    _push_carried(carried, &child[n_stats + 1], n_stats + 1)
+                    _push_carried(carried, &child[0], n_stats + 1)
                 stack.push_back(StackRecord(split.pos, rec.end, rec.depth + 1,
                                             node_id, 0, split.impurity_right,
-                                            n_constant, bounds[2], bounds[3]))
+                                            n_constant, bounds[2], bounds[3], known))
                 stack.push_back(StackRecord(rec.start, split.pos, rec.depth + 1,
                                             node_id, 1, split.impurity_left,
-                                            n_constant, bounds[0], bounds[1]))
+                                            n_constant, bounds[0], bounds[1], known))
             if rec.depth > max_depth_seen:
                 max_depth_seen = rec.depth
     tree.max_depth = max_depth_seen
     tree._shrink_to_fit()
 
 
+cdef struct CarriedPool:
+    # Blocks of 2 * (n_stats + 1) values: the children's statistics and
+    # weights of a frontier record (children_stats), reused once released.
+    vector[float64_t] values
+    vector[intp_t] free_blocks
+
+
 cdef int _add_split_node(
-    Tree tree, Splitter splitter, float64_t* stats, float64_t* left,
+    Tree tree, Splitter splitter, float64_t* stats, float64_t* child,
+    const float64_t* given, CarriedPool* pool,
     intp_t start, intp_t end, bint is_first, bint is_left, intp_t parent,
     intp_t depth, float64_t impurity, float64_t lower, float64_t upper,
     const BuildParams* params, FrontierRecord* res,
 ) except -1 nogil:
     # Add node samples[start:end] (value bounds [lower, upper]) to the tree
-    # and find its split; ``left`` is scratch of n_stats values.
+    # and find its split. ``given``: its statistics and weight if known (its
+    # parent's children_stats), else NULL; ``child`` is scratch of
+    # 2 * (n_stats + 1) values. A split's children's statistics, when the
+    # splitter knows them, go to a block of ``pool`` (res.carried).
     cdef const Criterion* c = splitter.crit
     cdef SplitRecord split
-    cdef intp_t n_node_samples = end - start, n_constant = 0, node_id
+    cdef intp_t n_node_samples = end - start, n_constant = 0, node_id, k
+    cdef intp_t n_stats = c.n_stats, block
     cdef float64_t wn
-    cdef bint is_leaf
-    splitter.node_stats(start, end, stats, &wn)
+    cdef bint is_leaf, known
+    if given != NULL:
+        for k in range(n_stats):
+            stats[k] = given[k]
+        wn = given[n_stats]
+    else:
+        splitter.node_stats(start, end, stats, &wn)
     crit_begin_node(<Criterion*> c, stats, _parent_value(tree, parent), lower, upper)
     if is_first:
         impurity = crit_impurity(c, stats, wn)
@@ -236,6 +290,7 @@ cdef int _add_split_node(
     res.end = end
     res.depth = depth
     res.impurity = impurity
+    res.carried = -1
     if is_leaf:
         res.pos = end
         res.is_leaf = 1
@@ -245,8 +300,19 @@ cdef int _add_split_node(
     else:
         res.pos = split.pos
         res.is_leaf = 0
-        _child_bounds(splitter, stats, left, start, split.pos, split.feature,
-                      lower, upper, res.bounds)
+        known = splitter.children_stats(child, child + n_stats + 1)
+        _child_bounds(splitter, stats, child, known, start, split.pos,
+                      split.feature, lower, upper, res.bounds)
+        if known:
+            if pool.free_blocks.empty():
+                block = pool.values.size() // (2 * (n_stats + 1))
+                pool.values.resize(pool.values.size() + 2 * (n_stats + 1))
+            else:
+                block = pool.free_blocks.back()
+                pool.free_blocks.pop_back()
+            for k in range(2 * (n_stats + 1)):
+                pool.values[block * 2 * (n_stats + 1) + k] = child[k]
+            res.carried = block
         res.improvement = split.improvement
         res.impurity_left = split.impurity_left
         res.impurity_right = split.impurity_right
@@ -262,15 +328,21 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
     ``i``."""
     cdef intp_t* leaf_out = _leaf_output(sample_leaf, splitter)
     cdef BuildParams params
+    cdef intp_t n_stats = splitter.crit.n_stats, k
     params.min_samples_split = min_samples_split
     params.min_samples_leaf = min_samples_leaf
     params.min_weight_leaf = min_weight_leaf
     params.max_depth = max_depth
     params.min_impurity_decrease = min_impurity_decrease
-    stats_array = np.zeros(max(splitter.crit.n_stats, 1))
+    stats_array = np.zeros(max(n_stats, 1))
     cdef float64_t[::1] stats = stats_array
-    left_array = np.zeros(max(splitter.crit.n_stats, 1))
-    cdef float64_t[::1] left_stats = left_array
+    child_array = np.zeros(2 * (n_stats + 1))
+    cdef float64_t[::1] child = child_array
+    # The popped record's children's statistics, out of the pool (which its
+    # children's blocks may reallocate).
+    given_array = np.zeros(2 * (n_stats + 1))
+    cdef float64_t[::1] given = given_array
+    cdef CarriedPool pool
     cdef vector[FrontierRecord] frontier
     cdef FrontierRecord record, left, right
     cdef intp_t max_split_nodes = max_leaf_nodes - 1, max_depth_seen = 0
@@ -279,7 +351,7 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
     # more than the data can split into.
     tree._resize(min(max_split_nodes + max_leaf_nodes, 2047))
     with nogil:
-        _add_split_node(tree, splitter, &stats[0], &left_stats[0], 0,
+        _add_split_node(tree, splitter, &stats[0], &child[0], NULL, &pool, 0,
                         splitter.n_samples, 1, 1, TREE_UNDEFINED, 0, INFINITY,
                         -INFINITY, INFINITY, &params, &record)
         frontier.push_back(record)
@@ -289,6 +361,10 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
             record = frontier.back()
             frontier.pop_back()
             node = &tree.nodes[record.node_id]
+            if record.carried >= 0:
+                for k in range(2 * (n_stats + 1)):
+                    given[k] = pool.values[record.carried * 2 * (n_stats + 1) + k]
+                pool.free_blocks.push_back(record.carried)
             if record.is_leaf or max_split_nodes <= 0:
                 splitter.node_leaf(record.start, record.end)
                 _record_leaf(splitter, leaf_out, record.start, record.end,
@@ -303,12 +379,14 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                 # Popped long after its node_split: its histogram, if still
                 # kept, becomes its children's.
                 splitter.node_children(record.start, record.pos, record.end)
-                _add_split_node(tree, splitter, &stats[0], &left_stats[0],
+                _add_split_node(tree, splitter, &stats[0], &child[0],
+                                &given[0] if record.carried >= 0 else NULL, &pool,
                                 record.start, record.pos, 0, 1, record.node_id,
                                 record.depth + 1, record.impurity_left,
                                 record.bounds[0], record.bounds[1], &params, &left)
-                _add_split_node(tree, splitter, &stats[0], &left_stats[0],
-                                record.pos, record.end, 0, 0, record.node_id,
+                _add_split_node(tree, splitter, &stats[0], &child[0],
+                                &given[n_stats + 1] if record.carried >= 0 else NULL,
+                                &pool, record.pos, record.end, 0, 0, record.node_id,
                                 record.depth + 1, record.impurity_right,
                                 record.bounds[2], record.bounds[3], &params, &right)
                 frontier.push_back(left)

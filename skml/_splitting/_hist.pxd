@@ -37,11 +37,20 @@ cdef class HistSplitter(Splitter):
     cdef float64_t[::1] drawn_proxy             # best proxy of each drawn feature
     cdef uint8_t[::1] drawn_split_buf           # storage of drawn_split
     cdef SplitRecord* drawn_split               # best split of each drawn feature
+    cdef intp_t[::1] part_buf                   # (n_samples,) partition buffer
+    cdef intp_t[::1] chunk_left                 # left samples of each chunk
+    cdef float64_t[::1] chunk_stats             # per chunk: left, then right
+    #                                             statistics and weight
+    cdef float64_t[::1] child_stats             # left, then right statistics
+    #                                             and weight of the last split
+    cdef bint children_known                    # child_stats are the children's
 
     cdef void _free_pool(self) noexcept
     cdef intp_t _find(self, intp_t start, intp_t end) noexcept nogil
     cdef intp_t _acquire(self, intp_t exclude) noexcept nogil
     cdef void _keep(self, intp_t slot, intp_t start, intp_t end) noexcept nogil
+    cdef intp_t _partition(self, intp_t start, intp_t end, intp_t feature,
+                           intp_t bin, bint missing_go_to_left) noexcept nogil
     cdef void _fill(self, intp_t start, intp_t end, float64_t* hist) noexcept nogil
     cdef void _scan_drawn(self, intp_t n_drawn, const float64_t* hist,
                           const float64_t* parent, float64_t wn, intp_t n,

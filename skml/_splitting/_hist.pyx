@@ -46,7 +46,9 @@ from libc.math cimport INFINITY
 from libc.stdlib cimport free, malloc, realloc
 
 from skml._splitting._criterion cimport (
+    LAYOUT_DENSE,
     Criterion,
+    crit_add,
     crit_children_impurity,
     crit_gain,
 )
@@ -73,6 +75,12 @@ MAX_POOL_BYTES = 64 * 2**20
 # descheduled stalls the others at the region's end. Which passes run in
 # parallel does not change the tree.
 PARALLEL_MIN_WORK = 1 << 15
+
+cdef enum:
+    # Samples per chunk of the partition (HistSplitter._partition): a chunk's
+    # work (some tens of microseconds) is worth a thread, and the chunking,
+    # which the children's sums follow, is the same for any thread count.
+    PARTITION_CHUNK = 8192
 
 
 cdef class HistSplitter(Splitter):
@@ -126,6 +134,12 @@ cdef class HistSplitter(Splitter):
         self.drawn_proxy = np.empty(n)
         self.drawn_split_buf = np.empty(n * sizeof(SplitRecord), dtype=np.uint8)
         self.drawn_split = <SplitRecord*> &self.drawn_split_buf[0]
+        self.part_buf = np.empty(max(self.n_samples, 1), dtype=np.intp)
+        n = (self.n_samples + PARTITION_CHUNK - 1) // PARTITION_CHUNK + 1
+        self.chunk_left = np.empty(n, dtype=np.intp)
+        self.chunk_stats = np.empty(n * 2 * (n_stats + 1))
+        self.child_stats = np.empty(2 * (n_stats + 1))
+        self.children_known = 0
         size = self.hist_bins * self.width * sizeof(float64_t)
         # Subtraction needs two buffers: the parent's and the smaller child's.
         self.max_slots = max(2, max_pool_bytes // max(size, 1)) if subtract else 1
@@ -252,6 +266,79 @@ cdef class HistSplitter(Splitter):
             self._keep(parent, start, pos)
         self._keep(other, small_start, small_end)
 
+    cdef bint children_stats(self, float64_t* left, float64_t* right) noexcept nogil:
+        # Summed by _partition over the children's samples in their order, as
+        # node_stats would, but chunk by chunk (see _partition).
+        cdef intp_t k, s = self.crit.n_stats + 1
+        if not self.children_known:
+            return 0
+        for k in range(s):
+            left[k] = self.child_stats[k]
+            right[k] = self.child_stats[s + k]
+        return 1
+
+    cdef intp_t _partition(self, intp_t start, intp_t end, intp_t feature,
+                           intp_t bin, bint missing_go_to_left) noexcept nogil:
+        # Stable partition of samples[start:end] on the bin codes of
+        # ``feature`` (left: code <= bin, or missing and missing_go_to_left);
+        # returns the split position. The children's statistics and weights
+        # are summed on the way into child_stats.
+        #
+        # Stable, so a node's samples stay in increasing row order: the fills
+        # and sums that follow read rows at increasing addresses, which the
+        # hardware prefetcher streams. The node is cut in chunks of
+        # PARTITION_CHUNK samples, whatever the thread count: each chunk is
+        # partitioned (and summed) on its own, on any thread, then the chunks'
+        # sides are concatenated in order and their sums added in order, so
+        # the result does not depend on the thread count.
+        cdef const Criterion* c = self.crit
+        cdef intp_t n = end - start, k, j, s = c.n_stats + 1, n_left = 0
+        cdef intp_t n_chunks = (n + PARTITION_CHUNK - 1) // PARTITION_CHUNK
+        cdef intp_t lo, m, nl, left_at, right_at
+        cdef intp_t* samples = &self.samples[start]
+        cdef intp_t* buf = &self.part_buf[start]
+        cdef intp_t* chunk_left = &self.chunk_left[0]
+        cdef float64_t* chunk_stats = &self.chunk_stats[0]
+        cdef float64_t* out = &self.child_stats[0]
+        cdef const uint8_t* codes = &self.codes[0, feature]
+        cdef bint parallel = (self.n_threads > 1 and n_chunks > 1
+                              and n * 4 >= self.parallel_min_work)
+        if parallel:
+            for k in prange(n_chunks, schedule="static", num_threads=self.n_threads):
+                lo = k * PARTITION_CHUNK
+                chunk_left[k] = _partition_chunk(
+                    c, codes, self.n_features, <uint8_t> bin, missing_go_to_left,
+                    samples + lo, min(PARTITION_CHUNK, n - lo), buf + lo,
+                    chunk_stats + 2 * s * k)
+        else:
+            for k in range(n_chunks):
+                lo = k * PARTITION_CHUNK
+                chunk_left[k] = _partition_chunk(
+                    c, codes, self.n_features, <uint8_t> bin, missing_go_to_left,
+                    samples + lo, min(PARTITION_CHUNK, n - lo), buf + lo,
+                    chunk_stats + 2 * s * k)
+        for j in range(2 * s):
+            out[j] = 0.0
+        for k in range(n_chunks):
+            n_left += chunk_left[k]
+            for j in range(2 * s):
+                out[j] += chunk_stats[2 * s * k + j]
+        # Back into samples: a chunk's left samples are at the front of its
+        # part of buf, its right ones at the back in reverse order.
+        left_at = 0
+        right_at = n_left
+        for k in range(n_chunks):
+            lo = k * PARTITION_CHUNK
+            m = min(PARTITION_CHUNK, n - lo)
+            nl = chunk_left[k]
+            for j in range(nl):
+                samples[left_at + j] = buf[lo + j]
+            for j in range(m - nl):
+                samples[right_at + j] = buf[lo + m - 1 - j]
+            left_at += nl
+            right_at += m - nl
+        return start + n_left
+
     cdef void node_leaf(self, intp_t start, intp_t end) noexcept nogil:
         # The node samples[start:end] will not be split: drop its histogram.
         cdef intp_t slot = self._find(start, end)
@@ -337,16 +424,14 @@ cdef class HistSplitter(Splitter):
         cdef intp_t n_total_constants = n_known_constants
         cdef intp_t n_visited = 0, f_i = self.n_features, f_j, feature
         cdef intp_t n = end - start, n_drawn = 0
-        cdef intp_t slot, b, n_nonempty, p, q, tmp, width = self.width
+        cdef intp_t slot, b, n_nonempty, p, width = self.width
         cdef intp_t n_stats = c.n_stats
         cdef float64_t wl
         cdef float64_t* hist
         cdef float64_t* h
-        cdef bint constant, left
-        cdef uint8_t code
-        cdef const uint8_t* codes
-        cdef intp_t n_features = self.n_features
+        cdef bint constant
         if end - start < self.exact_below:
+            self.children_known = 0
             Splitter.node_split(self, start, end, parent, wn, impurity,
                                 n_constant_features, split)
             return
@@ -399,34 +484,23 @@ cdef class HistSplitter(Splitter):
             n_drawn += 1
         self._scan_drawn(n_drawn, hist, parent, wn, n, &best)
 
+        self.children_known = 0
         if best.pos < end:
-            # Partition on the bin codes; best.n_missing holds the bin.
-            b = best.n_missing
-            p = start
-            q = end
-            codes = &self.codes[0, best.feature]
-            while p < q:
-                # Both ends of the range advance through scattered rows.
-                if p + PREFETCH_AHEAD < q:
-                    prefetch(codes + self.samples[p + PREFETCH_AHEAD] * n_features)
-                    prefetch(codes + self.samples[q - PREFETCH_AHEAD] * n_features)
-                code = codes[self.samples[p] * n_features]
-                if code == MISSING_BIN:
-                    left = best.missing_go_to_left
-                else:
-                    left = code <= b
-                if left:
-                    p += 1
-                else:
-                    q -= 1
-                    tmp = self.samples[p]
-                    self.samples[p] = self.samples[q]
-                    self.samples[q] = tmp
-            best.pos = p
+            # best.n_missing holds the bin of the split.
+            best.pos = self._partition(start, end, best.feature, best.n_missing,
+                                       best.missing_go_to_left)
             h = hist + self.offsets[best.feature] * width
             best.n_missing = <intp_t> h[self.n_bins[best.feature] * width
                                         + n_stats + 1]
-            self.node_stats(start, best.pos, &self.left[0], &wl)
+            if self.median:
+                # No additive statistics: the children's losses come from
+                # ranking their targets.
+                self.node_stats(start, best.pos, &self.left[0], &wl)
+            else:
+                for p in range(n_stats):
+                    self.left[p] = self.child_stats[p]
+                wl = self.child_stats[n_stats]
+                self.children_known = 1
             crit_children_impurity(c, parent, &self.left[0], &self.right[0], wn,
                                    wl, &best.impurity_left, &best.impurity_right)
             best.improvement = crit_gain(
@@ -444,6 +518,47 @@ cdef class HistSplitter(Splitter):
                     &features[n_known_constants], n_found_constants)
         n_constant_features[0] = n_total_constants
         split[0] = best
+
+
+cdef intp_t _partition_chunk(
+    const Criterion* c, const uint8_t* codes, intp_t n_features, uint8_t bin,
+    bint missing_go_to_left, const intp_t* samples, intp_t m, intp_t* buf,
+    float64_t* stats,
+) noexcept nogil:
+    # One chunk of HistSplitter._partition: its m samples go to buf, the left
+    # ones at the front in order, the right ones at the back in reverse order;
+    # stats gets the left ones' statistics and weight (n_stats + 1 values),
+    # then the right ones'. Returns the number of left samples. ``codes``
+    # points to the feature's code of row 0 (rows n_features apart).
+    cdef intp_t p, i, nl = 0, nr = 0, k, s = c.n_stats + 1
+    cdef uint8_t code
+    cdef bint go_left
+    cdef float64_t* side
+    for k in range(2 * s):
+        stats[k] = 0.0
+    for p in range(m):
+        if p + PREFETCH_AHEAD < m:
+            i = samples[p + PREFETCH_AHEAD]
+            prefetch(codes + i * n_features)
+            if c.layout == LAYOUT_DENSE:
+                prefetch(c.rows + i * c.n_stats)
+        i = samples[p]
+        code = codes[i * n_features]
+        if code == MISSING_BIN:
+            go_left = missing_go_to_left
+        else:
+            go_left = code <= bin
+        if go_left:
+            buf[nl] = i
+            nl += 1
+            side = stats
+        else:
+            nr += 1
+            buf[m - nr] = i
+            side = stats + s
+        crit_add(c, side, i)
+        side[s - 1] += c.weights[i]
+    return nl
 
 
 cdef inline void memcpy_intp(intp_t* dst, const intp_t* src, intp_t n) noexcept nogil:

@@ -87,6 +87,7 @@ cdef class Splitter:
                                   intp_t end, bint* all_zero) noexcept nogil
     cdef void node_stats(self, intp_t start, intp_t end, float64_t* stats,
                          float64_t* wn) noexcept nogil
+    cdef bint children_stats(self, float64_t* left, float64_t* right) noexcept nogil
     cdef void node_children(self, intp_t start, intp_t pos,
                             intp_t end) noexcept nogil
     cdef void node_leaf(self, intp_t start, intp_t end) noexcept nogil

@@ -281,6 +281,15 @@ cdef class Splitter:
             loss_right[0] += loss
         wl[0] = w
 
+    cdef bint children_stats(self, float64_t* left, float64_t* right) noexcept nogil:
+        """After a ``node_split`` that found a split: whether the splitter knows
+        the children's statistics, each as ``n_stats`` values then the weight
+        (copied into ``left`` and ``right``). The builder then uses them as the
+        children's own, instead of summing them with ``node_stats``. The exact
+        splitter's running sums are rounded differently from ``node_stats``
+        (which must give scikit-learn's trees), so it never knows them."""
+        return 0
+
     cdef void node_children(self, intp_t start, intp_t pos,
                             intp_t end) noexcept nogil:
         """The builder splits ``samples[start:end]`` at ``pos`` (after
