@@ -87,3 +87,40 @@ def test_tour_help_lists_options(tmp_path):
 @pytest.mark.slow
 def test_tour_quick_runs_every_family(tmp_path):
     assert _main.main(["--quick", "--out", str(tmp_path)]) == 0
+
+
+def test_best_times_alternates_order_and_keeps_the_best(monkeypatch):
+    from skml._tour import _timing
+
+    # A fake clock: each call of library 0 takes 3, 1, 2 time units in its
+    # three runs, each call of library 1 takes 1 unit.
+    durations = {0: iter([3.0, 1.0, 2.0]), 1: iter([1.0, 1.0, 1.0])}
+    now = [0.0]
+    order = []
+
+    def call(i):
+        def run():
+            order.append(i)
+            now[0] += next(durations[i])
+            return f"out{i}-{len(order)}"
+
+        return run
+
+    monkeypatch.setattr(_timing.time, "perf_counter", lambda: now[0])
+    monkeypatch.setattr(_timing, "SHORT_CALL_SECONDS", 10.0)
+    outputs, best = _timing.best_times([call(0), call(1)])
+    assert order == [0, 1, 1, 0, 0, 1]
+    assert best == [1.0, 1.0]
+    assert outputs == ["out0-5", "out1-6"]
+
+
+def test_best_times_runs_long_calls_once(monkeypatch):
+    from skml._tour import _timing
+
+    monkeypatch.setattr(_timing, "SHORT_CALL_SECONDS", 0.0)
+    calls = []
+    outputs, best = _timing.best_times(
+        [lambda: calls.append(0), lambda: calls.append(1)]
+    )
+    assert calls == [0, 1]
+    assert len(best) == 2 and min(best) >= 0.0

@@ -11,9 +11,9 @@ family runs with scikit-learn alone.
 """
 
 import importlib.util
-import time
 
 from skml._tour._cases import Case, Result
+from skml._tour._timing import best_times
 
 _SETTINGS = dict(n_estimators=100, learning_rate=0.1)
 
@@ -98,12 +98,12 @@ def _boosting_case(peer_name, make_peer):
             ),
             make_peer(),
         )
-        scores, times = [], []
-        for model in models:
-            start = time.perf_counter()
-            model.fit(X_train, y_train)
-            times.append(time.perf_counter() - start)
-            scores.append(float(log_loss(y_test, model.predict_proba(X_test))))
+        models, times = best_times(
+            [lambda model=model: model.fit(X_train, y_train) for model in models]
+        )
+        scores = [
+            float(log_loss(y_test, model.predict_proba(X_test))) for model in models
+        ]
         return Result(
             "gradient_boosting",
             name,

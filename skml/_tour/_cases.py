@@ -7,7 +7,6 @@ skml module first, so a family missing from this build raises ImportError, which
 the tour reports as a failure (unless what is missing is an optional extra).
 """
 
-import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import StratifiedKFold, cross_validate
 
 from skml._tour._svm_cases import svm_cases
+from skml._tour._timing import best_times
 
 
 @dataclass
@@ -119,11 +119,7 @@ def function_case(family, name, make_input, label, skml_func, sklearn_func, metr
 
     def run(quick):
         X = make_input(quick)
-        outputs, times = [], []
-        for func in (skml_func, sklearn_func):
-            start = time.perf_counter()
-            outputs.append(func(X))
-            times.append(time.perf_counter() - start)
+        outputs, times = best_times([lambda: skml_func(X), lambda: sklearn_func(X)])
         return Result(
             family,
             name,
@@ -269,12 +265,9 @@ def _cluster_cases():
         def run(quick):
             X, _ = _data(dataset, quick)
             X = np.ascontiguousarray(X, dtype=np.float64)
-            fitted, times = [], []
-            for module in (ours, sk):
-                model = module.KMeans(**params(X))
-                start = time.perf_counter()
-                fitted.append(model.fit(X))
-                times.append(time.perf_counter() - start)
+            fitted, times = best_times(
+                [lambda m=module: m.KMeans(**params(X)).fit(X) for module in (ours, sk)]
+            )
             agreement = adjusted_rand_score(fitted[0].labels_, fitted[1].labels_)
             return Result(
                 "cluster",
@@ -450,14 +443,18 @@ def uplift_case(name, make_learner):
             X, y, t, test_size=0.3, random_state=0, stratify=t
         )
         forest = dict(n_estimators=50, min_samples_leaf=50, n_jobs=-1, random_state=0)
-        scores, times = [], []
-        for module in (ours, sk):
-            learner = make_learner(module.RandomForestRegressor(**forest))
-            start = time.perf_counter()
-            learner.fit(X_train, y_train, treatment=t_train)
-            times.append(time.perf_counter() - start)
-            uplift = learner.predict(X_test)
-            scores.append(float(qini_auc_score(y_test, uplift, t_test)))
+        learners, times = best_times(
+            [
+                lambda m=module: make_learner(m.RandomForestRegressor(**forest)).fit(
+                    X_train, y_train, treatment=t_train
+                )
+                for module in (ours, sk)
+            ]
+        )
+        scores = [
+            float(qini_auc_score(y_test, learner.predict(X_test), t_test))
+            for learner in learners
+        ]
         return Result(
             "uplift",
             name,
@@ -505,13 +502,16 @@ def uplift_forest_case():
                 )
             ),
         )
-        scores, times = [], []
-        for learner in learners:
-            start = time.perf_counter()
-            learner.fit(X_train, y_train, treatment=t_train)
-            times.append(time.perf_counter() - start)
-            uplift = learner.predict(X_test)
-            scores.append(float(qini_auc_score(y_test, uplift, t_test)))
+        learners, times = best_times(
+            [
+                lambda learner=learner: learner.fit(X_train, y_train, treatment=t_train)
+                for learner in learners
+            ]
+        )
+        scores = [
+            float(qini_auc_score(y_test, learner.predict(X_test), t_test))
+            for learner in learners
+        ]
         return Result(
             "uplift",
             "UpliftRandomForestClassifier (vs sklearn TLearner)",

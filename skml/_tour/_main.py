@@ -83,8 +83,10 @@ def print_table(results, stream=None):
     # Errors are too long for a table cell; print each one whole.
     for r in results:
         if r.error:
-            print(f"\n{r.family}: {r.estimator} on {r.dataset} failed: {r.error}",
-                  file=stream)
+            print(
+                f"\n{r.family}: {r.estimator} on {r.dataset} failed: {r.error}",
+                file=stream,
+            )
 
 
 def _plot_family(family, results, out_dir):
