@@ -9,6 +9,7 @@ the GIL, so threads grow trees in parallel. A forest's outcome of a group is
 the mean of its trees'; its uplift, the treated mean minus the control mean.
 """
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -62,6 +63,7 @@ class BaseUpliftForest(UpliftMixin, BaseEstimator):
         **BaseUpliftTree._parameter_constraints,
         "n_estimators": [Interval(Integral, 1, None, closed="left")],
         "bootstrap": ["boolean"],
+        "oob_score": ["boolean"],
         "n_jobs": [Integral, None],
     }
     _tree_class = BaseUpliftTree
@@ -91,6 +93,10 @@ class BaseUpliftForest(UpliftMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
+        if self.oob_score and not self.bootstrap:
+            raise ValueError(
+                "Out-of-bag estimation is only available with bootstrap=True."
+            )
         template = self._tree_class(**self._tree_params())
         X, y, codes, sample_weight, n_groups = template._prepare(
             X, y, treatment, sample_weight
@@ -127,7 +133,59 @@ class BaseUpliftForest(UpliftMixin, BaseEstimator):
             )
             for tree in trees
         )
+        if self.oob_score:
+            self._set_oob_score(X, y, codes, sample_weight, group_rows, n_groups)
         return self
+
+    def _set_oob_score(self, X, y, codes, sample_weight, group_rows, n_groups):
+        # Each row's uplift from the trees whose bootstrap left it out (the
+        # bootstraps are drawn again from the trees' seeds), and the Qini of
+        # the rows that have one.
+        from skml.metrics import qini_auc_score
+
+        X = X.tocsr() if issparse(X) else np.ascontiguousarray(X)
+        n_samples = X.shape[0]
+
+        def oob_sums(trees):
+            total = np.zeros((n_samples, n_groups))
+            count = np.zeros(n_samples)
+            for tree in trees:
+                counts = stratified_bootstrap(group_rows, n_samples, tree.random_state)
+                rows = np.flatnonzero((counts == 0) & (sample_weight > 0))
+                effects = node_effects(tree.tree_, n_groups)
+                total[rows] += effects[tree.tree_.apply(X[rows])]
+                count[rows] += 1
+            return total, count
+
+        chunks = [
+            self.estimators_[i : i + 8] for i in range(0, len(self.estimators_), 8)
+        ]
+        parts = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            delayed(oob_sums)(chunk) for chunk in chunks
+        )
+        total = np.sum([part[0] for part in parts], axis=0)
+        count = np.sum([part[1] for part in parts], axis=0)
+        seen = count > 0
+        n_unseen = np.count_nonzero(~seen & (sample_weight > 0))
+        if n_unseen:
+            warnings.warn(
+                f"{n_unseen} rows were drawn by every tree's bootstrap and have "
+                "no out-of-bag prediction (NaN in oob_prediction_); oob_score_ "
+                "leaves them out. More trees give every row one.",
+                UserWarning,
+                stacklevel=3,
+            )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            outcomes = total / count[:, None]
+        self.oob_prediction_ = squeeze_effects(outcomes[:, 1:] - outcomes[:, :1])
+        scores = qini_auc_score(
+            y[seen],
+            self.oob_prediction_[seen],
+            codes[seen],
+            control=0,
+            sample_weight=sample_weight[seen],
+        )
+        self.oob_score_ = float(np.mean(scores))
 
     def predict_outcomes(self, X):
         """Expected outcome of each row under each group, averaged over trees.
@@ -250,6 +308,11 @@ class UpliftRandomForestClassifier(BaseUpliftForest):
     bootstrap : bool, default=True
         Grow each tree on a bootstrap (stratified by group); False grows every
         tree on all the rows (trees then differ by their feature draws only).
+    oob_score : bool, default=False
+        Score the forest on its out-of-bag rows: each row's uplift is estimated
+        by the trees whose bootstrap left it out, and ``oob_score_`` is the
+        normalised Qini AUC of these estimates (as :meth:`score`). Needs
+        ``bootstrap=True``.
     n_jobs : int, default=None
         Threads that grow the trees and predict; None means 1, -1 all cores.
     random_state : int, RandomState instance or None, default=None
@@ -261,6 +324,11 @@ class UpliftRandomForestClassifier(BaseUpliftForest):
     ----------
     estimators_ : list of UpliftTreeClassifier
         The fitted trees.
+    oob_score_ : float
+        Normalised Qini AUC of ``oob_prediction_`` (only with ``oob_score``).
+    oob_prediction_ : ndarray of shape (n_samples,) or (n_samples, n_treatments)
+        Out-of-bag uplift of each training row, NaN for a row that every
+        bootstrap drew (only with ``oob_score``).
     treatment_groups_ : ndarray of shape (n_treatments,)
         Labels of the treatment groups, sorted; ``predict``'s columns follow them.
     max_features_ : int
@@ -308,6 +376,7 @@ class UpliftRandomForestClassifier(BaseUpliftForest):
         honesty=False,
         estimation_fraction=0.5,
         bootstrap=True,
+        oob_score=False,
         n_jobs=None,
         random_state=None,
         control=0,
@@ -324,6 +393,7 @@ class UpliftRandomForestClassifier(BaseUpliftForest):
         self.honesty = honesty
         self.estimation_fraction = estimation_fraction
         self.bootstrap = bootstrap
+        self.oob_score = oob_score
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.control = control
@@ -369,6 +439,11 @@ class UpliftRandomForestRegressor(BaseUpliftForest):
         leaves.
     bootstrap : bool, default=True
         Grow each tree on a bootstrap (stratified by group).
+    oob_score : bool, default=False
+        Score the forest on its out-of-bag rows: each row's uplift is estimated
+        by the trees whose bootstrap left it out, and ``oob_score_`` is the
+        normalised Qini AUC of these estimates (as :meth:`score`). Needs
+        ``bootstrap=True``.
     n_jobs : int, default=None
         Threads that grow the trees and predict; None means 1, -1 all cores.
     random_state : int, RandomState instance or None, default=None
@@ -380,6 +455,11 @@ class UpliftRandomForestRegressor(BaseUpliftForest):
     ----------
     estimators_ : list of UpliftTreeRegressor
         The fitted trees.
+    oob_score_ : float
+        Normalised Qini AUC of ``oob_prediction_`` (only with ``oob_score``).
+    oob_prediction_ : ndarray of shape (n_samples,) or (n_samples, n_treatments)
+        Out-of-bag uplift of each training row, NaN for a row that every
+        bootstrap drew (only with ``oob_score``).
     treatment_groups_ : ndarray of shape (n_treatments,)
         Labels of the treatment groups, sorted; ``predict``'s columns follow them.
     max_features_ : int
@@ -426,6 +506,7 @@ class UpliftRandomForestRegressor(BaseUpliftForest):
         honesty=False,
         estimation_fraction=0.5,
         bootstrap=True,
+        oob_score=False,
         n_jobs=None,
         random_state=None,
         control=0,
@@ -441,6 +522,7 @@ class UpliftRandomForestRegressor(BaseUpliftForest):
         self.honesty = honesty
         self.estimation_fraction = estimation_fraction
         self.bootstrap = bootstrap
+        self.oob_score = oob_score
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.control = control

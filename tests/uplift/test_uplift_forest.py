@@ -9,6 +9,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skml.datasets import make_uplift_classification, make_uplift_regression
+from skml.metrics import qini_auc_score
 from skml.uplift import (
     UpliftRandomForestClassifier,
     UpliftRandomForestRegressor,
@@ -140,3 +141,98 @@ def test_continuous_outcome_needs_regressor():
     X, y, t, _ = make_uplift_regression(n_samples=300, random_state=0)
     with pytest.raises(ValueError, match="binary"):
         UpliftRandomForestClassifier(n_estimators=2).fit(X, y, treatment=t)
+
+
+def _bootstrap_of(tree, t, groups):
+    # The counts of the bootstrap a forest grew ``tree`` on (rows of each group
+    # in the forest's group order: control first, then the sorted treatments).
+    rows = [np.flatnonzero(t == g) for g in groups]
+    return stratified_bootstrap(rows, t.shape[0], tree.random_state)
+
+
+@pytest.mark.parametrize("n_treatments", [1, 2])
+def test_oob_prediction_by_brute_force(n_treatments, global_random_seed):
+    X, y, t, _ = make_uplift_classification(
+        n_samples=1200, n_treatments=n_treatments, random_state=global_random_seed
+    )
+    labels = np.array(["control", "mail", "phone"])[t]
+    forest = UpliftRandomForestClassifier(
+        n_estimators=25,
+        min_samples_leaf=30,
+        oob_score=True,
+        random_state=0,
+        control="control",
+    ).fit(X, y, treatment=labels)
+    groups = ["control", *forest.treatment_groups_]
+    total = np.zeros((X.shape[0], n_treatments + 1))
+    count = np.zeros(X.shape[0])
+    for tree in forest.estimators_:
+        counts = _bootstrap_of(tree, labels, groups)
+        # These counts are the tree's own bootstrap: the rows it drew and the
+        # weights and outcome means of its root are theirs.
+        assert tree.tree_.n_node_samples[0] == np.count_nonzero(counts)
+        y_mean = [np.average(y, weights=counts * (labels == g)) for g in groups]
+        weight = [counts[labels == g].sum() for g in groups]
+        root = tree.tree_.value[0].ravel()
+        assert_allclose(root[-len(groups) :], weight)
+        assert_allclose(root[: len(groups)], y_mean)
+        out = counts == 0
+        total[out] += tree.predict_outcomes(X[out])
+        count[out] += 1
+    assert count.min() > 0
+    outcomes = total / count[:, None]
+    expected = outcomes[:, 1:] - outcomes[:, :1]
+    assert_allclose(
+        forest.oob_prediction_,
+        expected.squeeze(axis=1) if n_treatments == 1 else expected,
+    )
+    assert forest.oob_score_ == pytest.approx(
+        np.mean(qini_auc_score(y, forest.oob_prediction_, labels, control="control"))
+    )
+
+
+def test_oob_score_tracks_held_out_score():
+    # Out-of-bag rows are unseen by the trees that score them, so the OOB Qini
+    # estimates the held-out one, while the in-sample Qini is optimistic.
+    X, y, t, _ = make_uplift_classification(n_samples=20000, random_state=0)
+    train, test = slice(0, 10000), slice(10000, None)
+    forest = UpliftRandomForestClassifier(
+        n_estimators=40,
+        min_samples_leaf=20,
+        max_depth=None,
+        oob_score=True,
+        splitter="hist",
+        random_state=0,
+    ).fit(X[train], y[train], treatment=t[train])
+    held_out = forest.score(X[test], y[test], treatment=t[test])
+    in_sample = forest.score(X[train], y[train], treatment=t[train])
+    assert abs(forest.oob_score_ - held_out) < 0.5 * abs(in_sample - held_out)
+
+
+def test_oob_needs_bootstrap_and_warns_without_enough_trees():
+    X, y, t, _ = make_uplift_classification(n_samples=600, random_state=0)
+    forest = UpliftRandomForestClassifier(oob_score=True, bootstrap=False)
+    with pytest.raises(ValueError, match="bootstrap=True"):
+        forest.fit(X, y, treatment=t)
+    forest = UpliftRandomForestClassifier(
+        n_estimators=1, oob_score=True, random_state=0
+    )
+    with pytest.warns(UserWarning, match="no out-of-bag prediction"):
+        forest.fit(X, y, treatment=t)
+    unseen = np.isnan(forest.oob_prediction_)
+    # With one tree, a row is out of bag exactly when its bootstrap count is 0.
+    counts = _bootstrap_of(forest.estimators_[0], t, [0, 1])
+    assert_array_equal(unseen, counts > 0)
+    assert np.isfinite(forest.oob_score_)
+
+
+def test_regressor_oob_score(global_random_seed):
+    X, y, t, _ = make_uplift_regression(n_samples=1500, random_state=global_random_seed)
+    forest = UpliftRandomForestRegressor(
+        n_estimators=20, oob_score=True, random_state=0
+    ).fit(X, y, treatment=t)
+    assert forest.oob_prediction_.shape == (1500,)
+    assert np.isfinite(forest.oob_prediction_).all()
+    assert forest.oob_score_ == pytest.approx(
+        qini_auc_score(y, forest.oob_prediction_, t)
+    )
