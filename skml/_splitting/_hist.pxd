@@ -39,6 +39,8 @@ cdef class HistSplitter(Splitter):
     cdef SplitRecord* drawn_split               # best split of each drawn feature
     cdef intp_t[::1] part_buf                   # (n_samples,) partition buffer
     cdef intp_t[::1] chunk_left                 # left samples of each chunk
+    cdef intp_t[::1] chunk_at                   # per chunk: where its left and
+    #                                             right samples go back
     cdef float64_t[::1] chunk_stats             # per chunk: left, then right
     #                                             statistics and weight
     cdef float64_t[::1] child_stats             # left, then right statistics

@@ -137,6 +137,7 @@ cdef class HistSplitter(Splitter):
         self.part_buf = np.empty(max(self.n_samples, 1), dtype=np.intp)
         n = (self.n_samples + PARTITION_CHUNK - 1) // PARTITION_CHUNK + 1
         self.chunk_left = np.empty(n, dtype=np.intp)
+        self.chunk_at = np.empty(2 * n, dtype=np.intp)
         self.chunk_stats = np.empty(n * 2 * (n_stats + 1))
         self.child_stats = np.empty(2 * (n_stats + 1))
         self.children_known = 0
@@ -268,7 +269,9 @@ cdef class HistSplitter(Splitter):
 
     cdef bint children_stats(self, float64_t* left, float64_t* right) noexcept nogil:
         # Summed by _partition over the children's samples in their order, as
-        # node_stats would, but chunk by chunk (see _partition).
+        # node_stats would, but chunk by chunk (see _partition). Not from the
+        # histogram's bins: a histogram obtained by subtraction carries its
+        # rounding, and the tree would then depend on which were.
         cdef intp_t k, s = self.crit.n_stats + 1
         if not self.children_known:
             return 0
@@ -287,17 +290,20 @@ cdef class HistSplitter(Splitter):
         # Stable, so a node's samples stay in increasing row order: the fills
         # and sums that follow read rows at increasing addresses, which the
         # hardware prefetcher streams. The node is cut in chunks of
-        # PARTITION_CHUNK samples, whatever the thread count: each chunk is
-        # partitioned (and summed) on its own, on any thread, then the chunks'
-        # sides are concatenated in order and their sums added in order, so
-        # the result does not depend on the thread count.
+        # PARTITION_CHUNK samples, whatever the thread count; each chunk is
+        # partitioned into part_buf and summed on its own (on any thread),
+        # then copied back (on any thread), its left samples after those of
+        # the chunks before it and its right ones likewise after all left ones.
+        # The chunks' sums are added in chunk order, so the result does not
+        # depend on the thread count.
         cdef const Criterion* c = self.crit
         cdef intp_t n = end - start, k, j, s = c.n_stats + 1, n_left = 0
         cdef intp_t n_chunks = (n + PARTITION_CHUNK - 1) // PARTITION_CHUNK
-        cdef intp_t lo, m, nl, left_at, right_at
+        cdef intp_t lo, left_at, right_at
         cdef intp_t* samples = &self.samples[start]
         cdef intp_t* buf = &self.part_buf[start]
         cdef intp_t* chunk_left = &self.chunk_left[0]
+        cdef intp_t* chunk_at = &self.chunk_at[0]
         cdef float64_t* chunk_stats = &self.chunk_stats[0]
         cdef float64_t* out = &self.child_stats[0]
         cdef const uint8_t* codes = &self.codes[0, feature]
@@ -323,20 +329,23 @@ cdef class HistSplitter(Splitter):
             n_left += chunk_left[k]
             for j in range(2 * s):
                 out[j] += chunk_stats[2 * s * k + j]
-        # Back into samples: a chunk's left samples are at the front of its
-        # part of buf, its right ones at the back in reverse order.
         left_at = 0
         right_at = n_left
         for k in range(n_chunks):
-            lo = k * PARTITION_CHUNK
-            m = min(PARTITION_CHUNK, n - lo)
-            nl = chunk_left[k]
-            for j in range(nl):
-                samples[left_at + j] = buf[lo + j]
-            for j in range(m - nl):
-                samples[right_at + j] = buf[lo + m - 1 - j]
-            left_at += nl
-            right_at += m - nl
+            chunk_at[2 * k] = left_at
+            chunk_at[2 * k + 1] = right_at
+            left_at += chunk_left[k]
+            right_at += min(PARTITION_CHUNK, n - k * PARTITION_CHUNK) - chunk_left[k]
+        if parallel:
+            for k in prange(n_chunks, schedule="static", num_threads=self.n_threads):
+                lo = k * PARTITION_CHUNK
+                _copy_back(buf + lo, min(PARTITION_CHUNK, n - lo), chunk_left[k],
+                           samples + chunk_at[2 * k], samples + chunk_at[2 * k + 1])
+        else:
+            for k in range(n_chunks):
+                lo = k * PARTITION_CHUNK
+                _copy_back(buf + lo, min(PARTITION_CHUNK, n - lo), chunk_left[k],
+                           samples + chunk_at[2 * k], samples + chunk_at[2 * k + 1])
         return start + n_left
 
     cdef void node_leaf(self, intp_t start, intp_t end) noexcept nogil:
@@ -559,6 +568,16 @@ cdef intp_t _partition_chunk(
         crit_add(c, side, i)
         side[s - 1] += c.weights[i]
     return nl
+
+
+cdef inline void _copy_back(const intp_t* buf, intp_t m, intp_t nl, intp_t* left,
+                            intp_t* right) noexcept nogil:
+    # A chunk partitioned by _partition_chunk, back to its two places.
+    cdef intp_t j
+    for j in range(nl):
+        left[j] = buf[j]
+    for j in range(m - nl):
+        right[j] = buf[m - 1 - j]
 
 
 cdef inline void memcpy_intp(intp_t* dst, const intp_t* src, intp_t n) noexcept nogil:
