@@ -356,3 +356,36 @@ def test_gb_interaction_cst_bytree_groups_are_cut():
         if local:
             expected.append(tuple(local))
     assert cut == expected
+
+
+@pytest.mark.parametrize("max_leaf_nodes", [31, None])
+def test_gb_interaction_cst_many_groups(global_random_seed, max_leaf_nodes):
+    # More than 64 groups: bitsets of several words (and, best first, a pool
+    # of them). 18 features, pairwise plus some triples: 156 groups.
+    rng = np.random.RandomState(global_random_seed)
+    X = rng.uniform(-1, 1, size=(1500, 18))
+    y = 3.0 * ((X[:, 0] > 0) & (X[:, 9] > 0) & (X[:, 17] > 0)) + X[:, 3] * X[:, 12]
+    groups = [set(p) for p in itertools.combinations(range(18), 2)]
+    groups += [{0, 9, 17}, {1, 2, 3}, {16, 15, 14}]
+    common = dict(
+        n_estimators=10,
+        max_leaf_nodes=max_leaf_nodes,
+        max_depth=None if max_leaf_nodes else 5,
+        random_state=global_random_seed,
+        **NO_ES,
+    )
+    model = GradientBoostingRegressor(interaction_cst=groups, **common).fit(X, y)
+    assert _violations(model, groups) == 0
+    used = [p for trees in model._predictors for p in _path_feature_sets(trees[0])]
+    assert any(p == {0, 9, 17} for p in used)  # a triple is used
+    free = GradientBoostingRegressor(**common).fit(X, y)
+    assert _violations(free, groups) > 0
+
+
+def test_build_tree_interaction_cst_bad_index():
+    X, y = _interacting_data(0, n=100)
+    X = np.asfortranarray(X, dtype=np.float32)
+    with pytest.raises(ValueError, match=r"interaction_cst group 1 .* \[0, 4\]"):
+        build_tree(
+            X, y, np.ones(len(y)), criterion="squared_error", interaction_cst=[[0], [7]]
+        )
