@@ -346,6 +346,7 @@ cdef class Splitter:
             feature = features[f_j]
             if self.allowed != NULL and not self.allowed[feature]:
                 # Out of the node's interaction groups: drawn, not visited.
+                n_visited -= 1
                 f_i -= 1
                 features[f_i], features[f_j] = features[f_j], features[f_i]
                 continue

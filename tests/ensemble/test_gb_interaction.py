@@ -389,3 +389,46 @@ def test_build_tree_interaction_cst_bad_index():
         build_tree(
             X, y, np.ones(len(y)), criterion="squared_error", interaction_cst=[[0], [7]]
         )
+
+
+@pytest.mark.parametrize("splitter", ["best", "hist"])
+@pytest.mark.parametrize("max_leaf_nodes", [None, 12])
+def test_build_tree_interaction_cst_draws_among_allowed(splitter, max_leaf_nodes):
+    # max_features=1 under "no_interactions": the root tries one feature f;
+    # below it only f is allowed, and drawn among the allowed features it is
+    # always the one tried. So the tree is the tree grown on column f alone
+    # (drawn among all features, most nodes would try a forbidden one and
+    # stay leaves).
+    X, y = _interacting_data(0, n=800)
+    X = np.asfortranarray(X, dtype=np.float32)
+    common = dict(
+        criterion="squared_error",
+        splitter=splitter,
+        max_depth=4,
+        min_samples_leaf=5,
+        max_leaf_nodes=max_leaf_nodes,
+        max_features=1,
+    )
+    if splitter == "hist":
+        common["hist_exact_below"] = 0
+    roots = set()
+    for seed in range(6):
+        tree = build_tree(
+            X,
+            y,
+            np.ones(len(y)),
+            seed=seed,
+            interaction_cst=[(f,) for f in range(5)],
+            **common,
+        )
+        f = int(tree.feature[0])
+        roots.add(f)
+        alone = build_tree(
+            np.asfortranarray(X[:, [f]]), y, np.ones(len(y)), seed=seed, **common
+        )
+        assert tree.node_count == alone.node_count > 7
+        assert_array_equal(tree.feature[tree.feature >= 0], f)
+        assert_array_equal(tree.threshold, alone.threshold)
+        assert_array_equal(tree.n_node_samples, alone.n_node_samples)
+        assert_array_equal(tree.value, alone.value)
+    assert len(roots) > 1
