@@ -470,6 +470,36 @@ def _uplift_params(
     }
 
 
+def _feature_groups(interaction_cst, n_features):
+    # Interaction groups as (n_features, n_words) uint64 bitsets: bit g of row
+    # f is set when group g holds feature f. Features in no group form one
+    # more group. None: no constraint.
+    if interaction_cst is None:
+        return None
+    member = np.zeros((len(interaction_cst) + 1, n_features), dtype=bool)
+    for g, group in enumerate(interaction_cst):
+        index = np.asarray(list(group), dtype=np.intp)
+        if index.size and (index.min() < 0 or index.max() >= n_features):
+            raise ValueError(
+                f"interaction_cst group {g} has feature indices outside "
+                f"[0, {n_features - 1}]: {sorted(group)!r}."
+            )
+        member[g, index] = True
+    member[-1] = ~member[:-1].any(axis=0)
+    if not member[-1].any():
+        member = member[:-1]
+    n_groups = len(member)
+    n_words = max(1, -(-n_groups // 64))
+    padded = np.zeros((n_words * 64, n_features), dtype=np.uint64)
+    padded[:n_groups] = member
+    bits = np.left_shift(np.uint64(1), np.arange(64, dtype=np.uint64))
+    # Distinct powers of two: their sum is their bitwise or.
+    words = (padded.reshape(n_words, 64, n_features) * bits[None, :, None]).sum(
+        axis=1, dtype=np.uint64
+    )
+    return np.ascontiguousarray(words.T)
+
+
 def build_tree(
     X,
     y,
@@ -500,6 +530,7 @@ def build_tree(
     min_samples_treatment=0.0,
     normalization=False,
     sample_leaf=None,
+    interaction_cst=None,
 ):
     """Grow a decision tree on validated data and return its :class:`Tree`.
 
@@ -596,6 +627,14 @@ def build_tree(
         Output (C-contiguous): set to the leaf (node id) of every sample of
         nonzero weight; other entries are left as they are. Gradient boosting
         updates its predictions from it without traversing the tree.
+    interaction_cst : sequence of sequences of int, default=None
+        Interaction constraints, as scikit-learn's HistGradientBoosting: groups
+        of feature indices (features in no group form one more group). A node
+        may split on feature ``f`` only if some group holds ``f`` and every
+        feature split on above the node; the root may split on any. With
+        ``max_features``, a node draws that many features among its allowed
+        ones. None: no constraint (the same tree as one group of all
+        features).
 
     Returns
     -------
@@ -687,6 +726,7 @@ def build_tree(
         )
         if sparse:
             _set_csc(split_finder, X)
+    feature_groups = _feature_groups(interaction_cst, n_features)
     max_depth = np.iinfo(np.int32).max if max_depth is None else max_depth
     min_samples_split = max(min_samples_split, 2 * min_samples_leaf)
     if max_leaf_nodes is None:
@@ -699,6 +739,7 @@ def build_tree(
             max_depth,
             min_impurity_decrease,
             sample_leaf,
+            feature_groups,
         )
     else:
         build_best_first(
@@ -711,5 +752,6 @@ def build_tree(
             min_impurity_decrease,
             max_leaf_nodes,
             sample_leaf,
+            feature_groups,
         )
     return tree

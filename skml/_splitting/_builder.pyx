@@ -22,6 +22,16 @@ the histogram splitter sums them while it partitions); the builder then carries
 them to the children (a stack beside the depth-first stack, a pool of blocks for
 the best-first frontier) instead of summing them again with ``node_stats``.
 
+Both optionally apply interaction constraints (``feature_groups``, scikit-
+learn HistGradientBoosting's ``interaction_cst``): a pending node carries the
+set of groups it may still use, a bitset of ``n_words`` words (the depth-first
+builder on a stack beside its stack, the best-first one in a pool of blocks
+indexed from the frontier records); before its ``node_split`` the builder gives
+the splitter the node's allowed features (``Splitter.allowed``: the features of
+its groups), and a split's children keep the groups that hold its feature. The
+root has every group, hence every feature. Without constraints ``allowed`` is
+NULL and nothing else changes.
+
 Both optionally record the leaf of every sample they grow on (``sample_leaf``,
 indexed by sample, untouched for samples of weight zero): gradient boosting
 updates its raw predictions from it without traversing the new tree.
@@ -30,6 +40,7 @@ updates its raw predictions from it without traversing the new tree.
 import numpy as np
 
 from libc.math cimport INFINITY
+from libc.stdint cimport uint64_t
 from libcpp.algorithm cimport pop_heap, push_heap
 from libcpp.vector cimport vector
 
@@ -45,7 +56,7 @@ from skml._splitting._criterion cimport (
 )
 from skml._splitting._splitter cimport SplitRecord, Splitter
 from skml._splitting._tree cimport TREE_UNDEFINED, TREE_LEAF, Node, Tree
-from skml.utils._typedefs cimport float64_t, intp_t
+from skml.utils._typedefs cimport float64_t, intp_t, uint8_t
 
 
 cdef struct StackRecord:
@@ -76,6 +87,8 @@ cdef struct FrontierRecord:
     #                             then of its right child (crit_child_bounds)
     intp_t carried              # block of the pool holding its children's
     #                             statistics (children_stats), -1 if none
+    intp_t groups               # block of the interaction pool holding its
+    #                             children's allowed groups, -1 if none
 
 
 cdef inline bint _compare_records(const FrontierRecord& a,
@@ -89,6 +102,98 @@ cdef struct BuildParams:
     float64_t min_weight_leaf           # least weight in a leaf
     intp_t max_depth                    # deepest allowed node
     float64_t min_impurity_decrease     # least improvement of a split
+
+
+cdef struct Interactions:
+    # Interaction constraints of a build; n_words == 0: none.
+    const uint64_t* feature_groups  # (n_features, n_words) groups holding
+    #                                 each feature, one bit per group
+    intp_t n_words                  # words of a group bitset
+    intp_t n_features               # features of the tree
+    uint8_t* mask                   # (n_features,) allowed features of the
+    #                                 node being split (Splitter.allowed)
+    uint64_t* current               # (n_words,) groups of the node popped
+    uint64_t* children              # (n_words,) groups of its children
+    vector[uint64_t] pool           # best first: blocks of n_words words...
+    vector[intp_t] free_blocks      # ...reused once released
+
+
+cdef inline void _allow(Splitter splitter, Interactions* ic,
+                        const uint64_t* groups) noexcept nogil:
+    # Give the splitter the features of ``groups`` (NULL mask: unconstrained).
+    cdef intp_t f, w, n_words = ic.n_words
+    cdef const uint64_t* fg
+    cdef uint64_t hit
+    if n_words == 0:
+        splitter.allowed = NULL
+        return
+    for f in range(ic.n_features):
+        fg = ic.feature_groups + f * n_words
+        hit = 0
+        for w in range(n_words):
+            hit |= fg[w] & groups[w]
+        ic.mask[f] = hit != 0
+    splitter.allowed = ic.mask
+
+
+cdef inline void _child_groups(Interactions* ic, const uint64_t* groups,
+                               intp_t feature, uint64_t* out) noexcept nogil:
+    # The groups of ``groups`` that hold ``feature``: those of a split's
+    # children.
+    cdef intp_t w
+    cdef const uint64_t* fg = ic.feature_groups + feature * ic.n_words
+    for w in range(ic.n_words):
+        out[w] = groups[w] & fg[w]
+
+
+cdef intp_t _store_groups(Interactions* ic, const uint64_t* groups) noexcept nogil:
+    # A block of the pool holding ``groups``.
+    cdef intp_t block, w, n_words = ic.n_words
+    if ic.free_blocks.empty():
+        block = ic.pool.size() // n_words
+        ic.pool.resize(ic.pool.size() + n_words)
+    else:
+        block = ic.free_blocks.back()
+        ic.free_blocks.pop_back()
+    for w in range(n_words):
+        ic.pool[block * n_words + w] = groups[w]
+    return block
+
+
+cdef void _setup_interactions(Interactions* ic, Splitter splitter, object arrays,
+                              const uint64_t[:, ::1] feature_groups):
+    # ``arrays`` keeps the NumPy buffers of ``ic`` alive.
+    cdef uint8_t[::1] mask
+    cdef uint64_t[::1] words
+    ic.n_words = 0
+    ic.n_features = splitter.n_features
+    ic.feature_groups = NULL
+    ic.mask = NULL
+    ic.current = NULL
+    ic.children = NULL
+    if feature_groups is None or feature_groups.shape[1] == 0:
+        return
+    ic.n_words = feature_groups.shape[1]
+    ic.feature_groups = &feature_groups[0, 0]
+    mask = np.ones(ic.n_features, dtype=np.uint8)
+    words = np.full(2 * ic.n_words, np.iinfo(np.uint64).max, dtype=np.uint64)
+    arrays.extend((mask, words))
+    ic.mask = &mask[0]
+    ic.current = &words[0]
+    ic.children = &words[ic.n_words]
+
+
+cdef object _check_feature_groups(Splitter splitter, object feature_groups):
+    # feature_groups as a (n_features, n_words) uint64 array, checked.
+    if feature_groups is None:
+        return None
+    feature_groups = np.asarray(feature_groups)
+    if (feature_groups.dtype != np.uint64 or feature_groups.ndim != 2
+            or feature_groups.shape[0] != splitter.n_features
+            or not feature_groups.flags.c_contiguous):
+        raise ValueError("feature_groups must be a C-contiguous uint64 array of "
+                         "shape (n_features, n_words).")
+    return feature_groups
 
 
 cdef inline const float64_t* _parent_value(Tree tree, intp_t parent) noexcept nogil:
@@ -153,10 +258,20 @@ cdef intp_t* _leaf_output(intp_t[::1] sample_leaf, Splitter splitter) except? NU
 def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                       intp_t min_samples_leaf, float64_t min_weight_leaf,
                       intp_t max_depth, float64_t min_impurity_decrease,
-                      intp_t[::1] sample_leaf=None):
+                      intp_t[::1] sample_leaf=None, feature_groups=None):
     """Grow ``tree`` depth first; nodes are numbered in pre-order. When given,
-    ``sample_leaf[i]`` is set to the leaf of every grown-on sample ``i``."""
+    ``sample_leaf[i]`` is set to the leaf of every grown-on sample ``i``;
+    ``feature_groups`` (uint64, (n_features, n_words): bit ``g`` of row ``f``
+    set when group ``g`` holds feature ``f``) are interaction constraints."""
     cdef intp_t* leaf_out = _leaf_output(sample_leaf, splitter)
+    cdef Interactions ic
+    keep = []
+    _setup_interactions(&ic, splitter, keep,
+                        _check_feature_groups(splitter, feature_groups))
+    # The allowed groups of the stack records (n_words each), in the same
+    # order; the root's are all.
+    cdef vector[uint64_t] group_stack
+    cdef intp_t w
     cdef const Criterion* c = splitter.crit
     cdef intp_t n_stats = c.n_stats
     stats_array = np.zeros(max(n_stats, 1))
@@ -181,9 +296,15 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
     with nogil:
         stack.push_back(StackRecord(0, splitter.n_samples, 0, TREE_UNDEFINED, 0,
                                     INFINITY, 0, -INFINITY, INFINITY, 0))
+        for w in range(ic.n_words):
+            group_stack.push_back(ic.current[w])
         while not stack.empty():
             rec = stack.back()
             stack.pop_back()
+            if ic.n_words:
+                for w in range(ic.n_words):
+                    ic.current[w] = group_stack[group_stack.size() - ic.n_words + w]
+                group_stack.resize(group_stack.size() - ic.n_words)
             n_node_samples = rec.end - rec.start
             if rec.carried:
                 _pop_carried(carried, &stats[0], &wn, n_stats)
@@ -203,6 +324,7 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
             is_leaf = is_leaf or crit_is_leaf(c, &stats[0], wn, impurity)
             n_constant = rec.n_constant_features
             if not is_leaf:
+                _allow(splitter, &ic, ic.current)
                 splitter.node_split(rec.start, rec.end, &stats[0], wn, impurity,
                                     &n_constant, &split)
                 is_leaf = (split.pos >= rec.end
@@ -223,6 +345,10 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                 if known:
                     _push_carried(carried, &child[n_stats + 1], n_stats + 1)
                     _push_carried(carried, &child[0], n_stats + 1)
+                if ic.n_words:
+                    _child_groups(&ic, ic.current, split.feature, ic.children)
+                    for w in range(2 * ic.n_words):
+                        group_stack.push_back(ic.children[w % ic.n_words])
                 stack.push_back(StackRecord(split.pos, rec.end, rec.depth + 1,
                                             node_id, 0, split.impurity_right,
                                             n_constant, bounds[2], bounds[3], known))
@@ -231,6 +357,7 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                                             n_constant, bounds[0], bounds[1], known))
             if rec.depth > max_depth_seen:
                 max_depth_seen = rec.depth
+        splitter.allowed = NULL
     tree.max_depth = max_depth_seen
     tree._shrink_to_fit()
 
@@ -244,7 +371,8 @@ cdef struct CarriedPool:
 
 cdef int _add_split_node(
     Tree tree, Splitter splitter, float64_t* stats, float64_t* child,
-    const float64_t* given, CarriedPool* pool,
+    const float64_t* given, CarriedPool* pool, Interactions* ic,
+    const uint64_t* groups,
     intp_t start, intp_t end, bint is_first, bint is_left, intp_t parent,
     intp_t depth, float64_t impurity, float64_t lower, float64_t upper,
     const BuildParams* params, FrontierRecord* res,
@@ -253,7 +381,9 @@ cdef int _add_split_node(
     # and find its split. ``given``: its statistics and weight if known (its
     # parent's children_stats), else NULL; ``child`` is scratch of
     # 2 * (n_stats + 1) values. A split's children's statistics, when the
-    # splitter knows them, go to a block of ``pool`` (res.carried).
+    # splitter knows them, go to a block of ``pool`` (res.carried). ``groups``:
+    # its allowed interaction groups (when ic.n_words); a split's children's
+    # go to a block of ic's pool (res.groups).
     cdef const Criterion* c = splitter.crit
     cdef SplitRecord split
     cdef intp_t n_node_samples = end - start, n_constant = 0, node_id, k
@@ -275,6 +405,7 @@ cdef int _add_split_node(
                or wn < 2 * params.min_weight_leaf
                or crit_is_leaf(c, stats, wn, impurity))
     if not is_leaf:
+        _allow(splitter, ic, groups)
         splitter.node_split(start, end, stats, wn, impurity, &n_constant, &split)
         is_leaf = (split.pos >= end
                    or not crit_accept_split(c, split.improvement,
@@ -291,6 +422,7 @@ cdef int _add_split_node(
     res.depth = depth
     res.impurity = impurity
     res.carried = -1
+    res.groups = -1
     if is_leaf:
         res.pos = end
         res.is_leaf = 1
@@ -313,6 +445,9 @@ cdef int _add_split_node(
             for k in range(2 * (n_stats + 1)):
                 pool.values[block * 2 * (n_stats + 1) + k] = child[k]
             res.carried = block
+        if ic.n_words:
+            _child_groups(ic, groups, split.feature, ic.children)
+            res.groups = _store_groups(ic, ic.children)
         res.improvement = split.improvement
         res.impurity_left = split.impurity_left
         res.impurity_right = split.impurity_right
@@ -322,11 +457,17 @@ cdef int _add_split_node(
 def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                      intp_t min_samples_leaf, float64_t min_weight_leaf,
                      intp_t max_depth, float64_t min_impurity_decrease,
-                     intp_t max_leaf_nodes, intp_t[::1] sample_leaf=None):
+                     intp_t max_leaf_nodes, intp_t[::1] sample_leaf=None,
+                     feature_groups=None):
     """Grow ``tree`` best first: expand the leaf of largest improvement. When
     given, ``sample_leaf[i]`` is set to the leaf of every grown-on sample
-    ``i``."""
+    ``i``; ``feature_groups`` as for :func:`build_depth_first`."""
     cdef intp_t* leaf_out = _leaf_output(sample_leaf, splitter)
+    cdef Interactions ic
+    keep = []
+    _setup_interactions(&ic, splitter, keep,
+                        _check_feature_groups(splitter, feature_groups))
+    cdef intp_t w
     cdef BuildParams params
     cdef intp_t n_stats = splitter.crit.n_stats, k
     params.min_samples_split = min_samples_split
@@ -351,9 +492,9 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
     # more than the data can split into.
     tree._resize(min(max_split_nodes + max_leaf_nodes, 2047))
     with nogil:
-        _add_split_node(tree, splitter, &stats[0], &child[0], NULL, &pool, 0,
-                        splitter.n_samples, 1, 1, TREE_UNDEFINED, 0, INFINITY,
-                        -INFINITY, INFINITY, &params, &record)
+        _add_split_node(tree, splitter, &stats[0], &child[0], NULL, &pool, &ic,
+                        ic.current, 0, splitter.n_samples, 1, 1, TREE_UNDEFINED,
+                        0, INFINITY, -INFINITY, INFINITY, &params, &record)
         frontier.push_back(record)
         push_heap(frontier.begin(), frontier.end(), &_compare_records)
         while not frontier.empty():
@@ -365,6 +506,11 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                 for k in range(2 * (n_stats + 1)):
                     given[k] = pool.values[record.carried * 2 * (n_stats + 1) + k]
                 pool.free_blocks.push_back(record.carried)
+            if record.groups >= 0:
+                # Out of the pool, which the children's blocks may reallocate.
+                for w in range(ic.n_words):
+                    ic.current[w] = ic.pool[record.groups * ic.n_words + w]
+                ic.free_blocks.push_back(record.groups)
             if record.is_leaf or max_split_nodes <= 0:
                 splitter.node_leaf(record.start, record.end)
                 _record_leaf(splitter, leaf_out, record.start, record.end,
@@ -381,12 +527,14 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                 splitter.node_children(record.start, record.pos, record.end)
                 _add_split_node(tree, splitter, &stats[0], &child[0],
                                 &given[0] if record.carried >= 0 else NULL, &pool,
-                                record.start, record.pos, 0, 1, record.node_id,
+                                &ic, ic.current, record.start, record.pos, 0, 1,
+                                record.node_id,
                                 record.depth + 1, record.impurity_left,
                                 record.bounds[0], record.bounds[1], &params, &left)
                 _add_split_node(tree, splitter, &stats[0], &child[0],
                                 &given[n_stats + 1] if record.carried >= 0 else NULL,
-                                &pool, record.pos, record.end, 0, 0, record.node_id,
+                                &pool, &ic, ic.current, record.pos, record.end,
+                                0, 0, record.node_id,
                                 record.depth + 1, record.impurity_right,
                                 record.bounds[2], record.bounds[3], &params, &right)
                 frontier.push_back(left)
@@ -395,5 +543,6 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                 push_heap(frontier.begin(), frontier.end(), &_compare_records)
             if record.depth > max_depth_seen:
                 max_depth_seen = record.depth
+        splitter.allowed = NULL
     tree.max_depth = max_depth_seen
     tree._shrink_to_fit()

@@ -473,6 +473,12 @@ cdef class HistSplitter(Splitter):
                 continue
             f_j += n_found_constants
             feature = features[f_j]
+            if self.allowed != NULL and not self.allowed[feature]:
+                # Out of the node's interaction groups: drawn, not visited.
+                n_visited -= 1
+                f_i -= 1
+                features[f_i], features[f_j] = features[f_j], features[f_i]
+                continue
             h = hist + self.offsets[feature] * width
             n_nonempty = 0
             for b in range(self.n_bins[feature]):

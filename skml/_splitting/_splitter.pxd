@@ -58,6 +58,9 @@ cdef class Splitter:
     cdef float64_t min_weight_leaf      # least weight in a child
     cdef float64_t weighted_n_samples   # total weight of the training samples
     cdef uint32_t rand_state            # state of the xorshift generator
+    cdef const uint8_t* allowed         # (n_features,) features the node may
+    #                                     split on (interaction constraints,
+    #                                     set by the builder), NULL: all
     cdef intp_t n_samples               # samples with nonzero weight
     cdef intp_t[::1] samples            # sample ids, node by node
     cdef intp_t[::1] features           # feature ids, permuted by the draws

@@ -109,6 +109,7 @@ cdef class Splitter:
         self.min_samples_leaf = min_samples_leaf
         self.min_weight_leaf = min_weight_leaf
         self.rand_state = seed
+        self.allowed = NULL
         self.samples = samples
         self.n_samples = samples.shape[0]
         self.weighted_n_samples = 0.0
@@ -343,6 +344,12 @@ cdef class Splitter:
                 continue
             f_j += n_found_constants
             feature = features[f_j]
+            if self.allowed != NULL and not self.allowed[feature]:
+                # Out of the node's interaction groups: drawn, not visited.
+                n_visited -= 1
+                f_i -= 1
+                features[f_i], features[f_j] = features[f_j], features[f_i]
+                continue
             last_feature = feature
             column = self._column(feature, start, end, &constant)
             if constant:

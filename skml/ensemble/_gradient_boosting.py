@@ -32,6 +32,10 @@ from sklearn.utils.multiclass import check_classification_targets
 
 from skml._splitting import bin_features, build_tree
 from skml.ensemble import _gb_kernels
+from skml.ensemble._gb_interactions import (
+    _column_groups,
+    _resolve_interaction_cst,
+)
 from skml.ensemble._gb_losses import (
     REGRESSION_LOSSES,
     BinaryLogLoss,
@@ -165,6 +169,12 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         "l2_regularization": [Interval(Real, 0, None, closed="left")],
         "l1_regularization": [Interval(Real, 0, None, closed="left")],
         "monotonic_cst": ["array-like", dict, None],
+        "interaction_cst": [
+            list,
+            tuple,
+            StrOptions({"pairwise", "no_interactions"}),
+            None,
+        ],
         "max_bins": [Interval(Integral, 2, 255, closed="both")],
         "subsample": [Interval(Real, 0, 1, closed="right")],
         "colsample_bytree": [Interval(Real, 0, 1, closed="right")],
@@ -194,6 +204,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         l2_regularization,
         l1_regularization,
         monotonic_cst,
+        interaction_cst,
         max_bins,
         subsample,
         colsample_bytree,
@@ -218,6 +229,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         self.l2_regularization = l2_regularization
         self.l1_regularization = l1_regularization
         self.monotonic_cst = monotonic_cst
+        self.interaction_cst = interaction_cst
         self.max_bins = max_bins
         self.subsample = subsample
         self.colsample_bytree = colsample_bytree
@@ -391,6 +403,9 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             raise ValueError(
                 "monotonic constraints are not supported for multiclass classification."
             )
+        interaction_cst = _resolve_interaction_cst(
+            self.interaction_cst, self.n_features_in_
+        )
         self._loss = loss
         self.n_trees_per_iteration_ = K
         if not warm:
@@ -478,6 +493,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             tree_cst = monotonic_cst
             if columns is not None and monotonic_cst is not None:
                 tree_cst = monotonic_cst[columns]
+            tree_groups = _column_groups(interaction_cst, columns, n_features)
             shape = np.broadcast_to(np.float32(0), (n_samples, len(tree_bins[2])))
             trees = []
             for k in range(K):
@@ -489,6 +505,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                     bins=tree_bins,
                     hessians=hessian[k],
                     monotonic_cst=tree_cst,
+                    interaction_cst=tree_groups,
                     seed=(seed + k) % _MAX_SEED,
                     sample_leaf=sample_leaf,
                     **tree_params,
@@ -760,6 +777,20 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         every tree (hence the model) is monotone in the constrained features.
         Binary problems only: the constraint holds on the log-odds (and the
         probability of ``classes_[1]``); multiclass problems raise ValueError.
+    interaction_cst : {"pairwise", "no_interactions"} or sequence of lists/tuples/sets \
+of int, default=None
+        Interaction constraints, as scikit-learn's HistGradientBoosting: groups
+        of feature indices; the features in no group form one more group. A
+        node may split on a feature only if some group holds it and every
+        feature split on along the node's path, so that the features of one
+        root-to-leaf path, hence of one interaction term of the model, lie in
+        one group. ``"no_interactions"``: one group per feature (an additive
+        model); ``"pairwise"``: one group per pair of features. For instance,
+        with 5 features, ``[{0, 1}]`` is the same as ``[{0, 1}, {2, 3, 4}]``.
+        With ``colsample_bytree``, each tree keeps the groups cut to its
+        columns; with ``colsample_bynode``, a node draws its features among
+        its allowed ones (at most as many as without constraints; see the
+        :ref:`User Guide <gb_interaction>`).
     max_bins : int, default=255
         Most bins of non-missing values per feature (at most 255).
     subsample : float, default=1.0
@@ -850,6 +881,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         l2_regularization=0.0,
         l1_regularization=0.0,
         monotonic_cst=None,
+        interaction_cst=None,
         max_bins=255,
         subsample=1.0,
         colsample_bytree=1.0,
@@ -876,6 +908,7 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
             l2_regularization=l2_regularization,
             l1_regularization=l1_regularization,
             monotonic_cst=monotonic_cst,
+            interaction_cst=interaction_cst,
             max_bins=max_bins,
             subsample=subsample,
             colsample_bytree=colsample_bytree,
@@ -1101,6 +1134,20 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
         The losses whose leaf values are re-fit (absolute error, quantile,
         huber) clip the re-fit values to the same bounds, so they are
         monotone too.
+    interaction_cst : {"pairwise", "no_interactions"} or sequence of lists/tuples/sets \
+of int, default=None
+        Interaction constraints, as scikit-learn's HistGradientBoosting: groups
+        of feature indices; the features in no group form one more group. A
+        node may split on a feature only if some group holds it and every
+        feature split on along the node's path, so that the features of one
+        root-to-leaf path, hence of one interaction term of the model, lie in
+        one group. ``"no_interactions"``: one group per feature (an additive
+        model); ``"pairwise"``: one group per pair of features. For instance,
+        with 5 features, ``[{0, 1}]`` is the same as ``[{0, 1}, {2, 3, 4}]``.
+        With ``colsample_bytree``, each tree keeps the groups cut to its
+        columns; with ``colsample_bynode``, a node draws its features among
+        its allowed ones (at most as many as without constraints; see the
+        :ref:`User Guide <gb_interaction>`).
     max_bins : int, default=255
         Most bins of non-missing values per feature (at most 255).
     subsample : float, default=1.0
@@ -1188,6 +1235,7 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
         l2_regularization=0.0,
         l1_regularization=0.0,
         monotonic_cst=None,
+        interaction_cst=None,
         max_bins=255,
         subsample=1.0,
         colsample_bytree=1.0,
@@ -1213,6 +1261,7 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
             l2_regularization=l2_regularization,
             l1_regularization=l1_regularization,
             monotonic_cst=monotonic_cst,
+            interaction_cst=interaction_cst,
             max_bins=max_bins,
             subsample=subsample,
             colsample_bytree=colsample_bytree,
