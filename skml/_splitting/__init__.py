@@ -98,6 +98,7 @@ def criterion_source(
     n_reg=0.0,
     min_samples_treatment=0.0,
     normalization=False,
+    log_tables=True,
 ):
     """Build the per-sample contributions of ``criterion`` for ``y``.
 
@@ -132,6 +133,7 @@ def criterion_source(
             n_reg=n_reg,
             min_samples_treatment=min_samples_treatment,
             normalization=normalization,
+            log_tables=log_tables,
         )
     if criterion in GRADIENT_CRITERIA:
         rows = np.empty((n_samples, n_outputs, 2))
@@ -500,6 +502,7 @@ def build_tree(
     min_samples_treatment=0.0,
     normalization=False,
     sample_leaf=None,
+    log_tables=True,
 ):
     """Grow a decision tree on validated data and return its :class:`Tree`.
 
@@ -596,6 +599,10 @@ def build_tree(
         Output (C-contiguous): set to the leaf (node id) of every sample of
         nonzero weight; other entries are left as they are. Gradient boosting
         updates its predictions from it without traversing the tree.
+    log_tables : bool, default=True
+        Uplift only: when every weight is an integer, read the criterion's
+        logarithms from tables (see ``_criterion.pxd``, "Log tables"); False
+        computes them (for tests). The gains agree to rounding.
 
     Returns
     -------
@@ -626,6 +633,8 @@ def build_tree(
     uplift = _uplift_params(
         criterion, y, treatment, n_reg, min_samples_treatment, normalization
     )
+    if uplift:
+        uplift["log_tables"] = log_tables
     source = criterion_source(
         criterion, y, sample_weight, n_classes, **newton, **uplift
     )

@@ -30,6 +30,7 @@ from skml._splitting._criterion cimport (
     CriterionSource,
     crit_add,
     crit_admissible,
+    crit_begin_split,
     crit_sub,
     crit_children_impurity,
     crit_gain,
@@ -318,6 +319,7 @@ cdef class Splitter:
         cdef float64_t* right = &self.right[0]
         cdef float64_t loss_left, loss_right
         _init_split(&best, end)
+        crit_begin_split(<Criterion*> c, parent)
         if self.median and (self.ranked_start != start or self.ranked_end != end):
             self._rank_node(start, end)
 
