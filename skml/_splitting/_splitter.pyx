@@ -64,6 +64,15 @@ cdef inline void _rotate(char* a, intp_t start, intp_t end, intp_t n,
     memcpy(a + start * itemsize, buffer, n_rev * itemsize)
 
 
+cdef inline void _prefetch_sample(const Criterion* c, intp_t i) noexcept nogil:
+    # Start loading sample i's contribution (a later crit_add reads it).
+    if c.layout == LAYOUT_DENSE:
+        prefetch(c.rows + i * c.n_stats)
+    else:
+        prefetch(c.slots + i * c.n_outputs)
+    prefetch(c.weights + i)
+
+
 cdef inline void _init_split(SplitRecord* s, intp_t end) noexcept nogil:
     s.feature = 0
     s.pos = end
@@ -491,6 +500,10 @@ cdef class Splitter:
                 if median:
                     wl = self.prefix_w[p - start]
                 else:
+                    # The samples are in feature order, scattered over the
+                    # rows: ask for the one moved PREFETCH_AHEAD steps later.
+                    if p + PREFETCH_AHEAD < end:
+                        _prefetch_sample(c, self.samples[p + PREFETCH_AHEAD])
                     self._move_left(start, end, pos, p, parent, wn, &wl)
                     pos = p
                 if wl < mwl or wn - wl < mwl:
