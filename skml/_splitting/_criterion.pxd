@@ -901,5 +901,5 @@ cdef class CriterionSource:
     cdef const intp_t[:, ::1] ranks_mv      # target ranks per output (MEDIAN)
     cdef const int32_t[::1] monotonic_mv    # NEWTON: monotonic constraints
     cdef float64_t[::1] means_mv            # uplift: parent's, node's means; norms
-    cdef float64_t[:, ::1] tables_mv        # uplift: log_int, log_int01, log_intr
+    cdef const float64_t[:, ::1] tables_mv  # uplift: log_int, log_int01, log_intr
     cdef float64_t[::1] node_tables_mv      # uplift KL: log_a then log_b

@@ -47,6 +47,25 @@ _LAYOUTS = {
 # tables of that length, and two per group for KL).
 MAX_TABLE_WEIGHT = 1 << 22
 
+# The last global log tables made, by (length, n_reg): the trees of a forest
+# share them (they are read only).
+_LOG_TABLES = {}
+
+
+def _global_log_tables(intp_t n, float64_t n_reg):
+    # (3, n): log(k), log(k + 0.1), log(k + n_reg) for k < n.
+    key = (n, n_reg)
+    tables = _LOG_TABLES.get(key)
+    if tables is None:
+        k = np.arange(n, dtype=np.float64)
+        with np.errstate(divide="ignore"):
+            tables = np.stack([np.log(k), np.log(k + 0.1), np.log(k + n_reg)])
+        tables.flags.writeable = False
+        _LOG_TABLES.clear()
+        _LOG_TABLES[key] = tables
+    return tables
+
+
 # The uplift codes: a node value holds 3 values per group.
 _UPLIFT = (UPLIFT_KL, UPLIFT_ED, UPLIFT_CHI, UPLIFT_CTS, UPLIFT_DDP, UPLIFT_REG)
 
@@ -164,15 +183,13 @@ cdef class CriterionSource:
                 or not np.all(weights == np.floor(weights))):
             return
         cdef intp_t n = <intp_t> total + 1
-        k = np.arange(n, dtype=np.float64)
-        with np.errstate(divide="ignore"):
-            self.tables_mv = np.stack([np.log(k), np.log(k + 0.1),
-                                       np.log(k + n_reg)])
+        self.tables_mv = _global_log_tables(n, n_reg)
         self.c.log_int = &self.tables_mv[0, 0]
         self.c.log_int01 = &self.tables_mv[1, 0]
         self.c.log_intr = &self.tables_mv[2, 0]
         if kind == UPLIFT_KL:
-            self.node_tables_mv = np.zeros(2 * n_groups * n)
+            # Written by crit_begin_split before any read.
+            self.node_tables_mv = np.empty(2 * n_groups * n)
             self.c.log_a = &self.node_tables_mv[0]
             self.c.log_b = &self.node_tables_mv[n_groups * n]
         self.c.table_len = n
