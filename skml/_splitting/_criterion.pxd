@@ -13,6 +13,8 @@
 #   crit_children_impurity   the impurities of both children of a split
 #   crit_proxy               ranks the candidate splits of a node as crit_gain
 #                            does, cheaply (constants of the node dropped)
+#   crit_proxy_above         crit_proxy, or -inf for a candidate that cannot
+#                            beat the best so far (the exact sweep's)
 #   crit_admissible          whether a candidate may be made at all, from the
 #                            children's statistics (beyond the splitter's rules
 #                            on sample count and weight)
@@ -25,6 +27,8 @@
 #                            statistics, its parent's value (uplift reads
 #                            them) and the bounds of its value (NEWTON under
 #                            monotonic constraints)
+#   crit_begin_split         the exact splitter is about to sweep the node
+#                            (uplift KL fills its log tables)
 #   crit_child_bounds        the bounds of the children's values once a split
 #                            is made (NEWTON under monotonic constraints)
 #
@@ -533,6 +537,15 @@ cdef inline float64_t _uplift_normalization(const Criterion* c,
     return norm + n_c / total * _entropy(pc_a) + 0.5
 
 
+cdef inline float64_t _uplift_raw_gain(const Criterion* c, const float64_t* left,
+                                       const float64_t* right, float64_t wn,
+                                       float64_t wl) noexcept nogil:
+    # The gain of KL, ED, Chi or CTS before any normalisation.
+    cdef float64_t pl = wl / wn, pr = (wn - wl) / wn
+    return (pl * _uplift_divergence(c, left, 1) + pr * _uplift_divergence(c, right, 1)
+            - c.node_metric)
+
+
 cdef inline float64_t _uplift_gain(const Criterion* c, const float64_t* parent,
                                    const float64_t* left, const float64_t* right,
                                    float64_t wn, float64_t wl) noexcept nogil:
@@ -552,8 +565,7 @@ cdef inline float64_t _uplift_gain(const Criterion* c, const float64_t* parent,
         if c.kind == UPLIFT_DDP:
             return total if total >= 0.0 else -total
         return pl * pr * total
-    gain = (pl * _uplift_divergence(c, left, 1) + pr * _uplift_divergence(c, right, 1)
-            - c.node_metric)
+    gain = _uplift_raw_gain(c, left, right, wn, wl)
     if c.normalization and c.kind != UPLIFT_CTS:
         gain /= _uplift_normalization(c, parent, right)
     return gain
@@ -660,6 +672,32 @@ cdef inline float64_t crit_proxy(
             right[k] = parent[k] - left[k]
         return _uplift_gain(c, parent, left, right, wn, wl)
     return -INFINITY  # not reached: CriterionSource admits only the kinds above
+
+
+cdef inline float64_t crit_proxy_above(
+    const Criterion* c, const float64_t* parent, const float64_t* left,
+    float64_t* right, float64_t wn, float64_t wl, float64_t best,
+) noexcept nogil:
+    """crit_proxy, or -INFINITY when it cannot exceed ``best`` (the best
+    proxy of the node so far): a sweep keeps a candidate when its proxy
+    exceeds the best, so either gives the same split. Normalised uplift gains
+    (KL, ED, Chi) skip their normalisation when the gain before it shows
+    that: the normalisation is at least 1/2, so a gain g > 0 is at most 2 g
+    after it and a gain g <= 0 at most 0. Every other kind (and uplift
+    without normalisation) returns crit_proxy."""
+    cdef intp_t k
+    cdef float64_t raw, bound
+    if c.normalization and (c.kind == UPLIFT_KL or c.kind == UPLIFT_ED
+                            or c.kind == UPLIFT_CHI):
+        for k in range(c.n_stats):
+            right[k] = parent[k] - left[k]
+        raw = _uplift_raw_gain(c, left, right, wn, wl)
+        # 2 with a margin for the rounding of the normalisation's terms
+        bound = raw * 2.000001 if raw > 0.0 else 0.0
+        if bound <= best:
+            return -INFINITY
+        return raw / _uplift_normalization(c, parent, right)
+    return crit_proxy(c, parent, left, right, wn, wl)
 
 
 cdef inline bint crit_admissible(

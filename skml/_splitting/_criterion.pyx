@@ -244,3 +244,28 @@ def _py_log_tables(CriterionSource source, const intp_t[::1] samples):
         out["log_b"] = node[1].copy()
         out["stats"] = stats
     return out
+
+
+def _py_proxies(CriterionSource source, const float64_t[::1] parent,
+                const float64_t[:, ::1] lefts, float64_t best):
+    """Test shim: (crit_proxy, crit_proxy_above) of each left child in
+    ``lefts`` of the root of statistics ``parent`` (weights in the slots
+    ``g * stride``)."""
+    cdef Criterion* c = &source.c
+    cdef intp_t i, g
+    cdef float64_t wn = 0.0, wl
+    right = np.zeros(c.n_stats)
+    cdef float64_t[::1] r = right
+    out = np.zeros((lefts.shape[0], 2))
+    for g in range(c.n_groups):
+        wn += parent[g * c.stride]
+    crit_begin_node(c, &parent[0], NULL, -INFINITY, INFINITY)
+    crit_begin_split(c, &parent[0])
+    for i in range(lefts.shape[0]):
+        wl = 0.0
+        for g in range(c.n_groups):
+            wl += lefts[i, g * c.stride]
+        out[i, 0] = crit_proxy(c, &parent[0], &lefts[i, 0], &r[0], wn, wl)
+        out[i, 1] = crit_proxy_above(c, &parent[0], &lefts[i, 0], &r[0], wn, wl,
+                                     best)
+    return out

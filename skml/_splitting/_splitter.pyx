@@ -9,7 +9,8 @@ are visited in the same order as scikit-learn's splitters. The best splitter
 sorts the node by each drawn feature and sweeps the sorted samples, adding each
 one's contribution to the left statistics (the right ones are parent - left),
 and ranks the admissible candidates (``crit_admissible``) by the criterion's
-``crit_proxy``; the chosen split's gain is ``crit_gain``.
+``crit_proxy`` (``crit_proxy_above``, which may skip work on a candidate that
+cannot beat the best); the chosen split's gain is ``crit_gain``.
 With missing values it sweeps twice: missing values on the right, then on the
 left. The random splitter draws one threshold per feature.
 
@@ -35,6 +36,7 @@ from skml._splitting._criterion cimport (
     crit_children_impurity,
     crit_gain,
     crit_proxy,
+    crit_proxy_above,
 )
 from skml._splitting._median cimport (
     fenwick_add,
@@ -513,7 +515,8 @@ cdef class Splitter:
                 if median:
                     proxy = -(self.prefix_loss[p - start] + self.suffix_loss[p - start])
                 else:
-                    proxy = crit_proxy(c, parent, left, right, wn, wl)
+                    proxy = crit_proxy_above(c, parent, left, right, wn, wl,
+                                             best_proxy[0])
                 if proxy > best_proxy[0]:
                     best_proxy[0] = proxy
                     best.feature = feature

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from skml._splitting._criterion import _py_log_tables
+from skml._splitting._criterion import _py_log_tables, _py_proxies
 from skml.datasets import make_uplift_classification, make_uplift_regression
 from skml.uplift import UpliftTreeClassifier, UpliftTreeRegressor, export_text
 
@@ -503,3 +503,50 @@ def test_log_tables_grow_the_tree_of_computed_logs(
     assert_array_equal(trees[0].threshold, trees[1].threshold)
     assert_allclose(trees[0].impurity, trees[1].impurity, rtol=1e-12, atol=1e-14)
     assert_allclose(trees[0].value, trees[1].value, rtol=1e-12)
+
+
+@pytest.mark.parametrize("criterion", ["uplift_kl", "uplift_ed", "uplift_chi"])
+@pytest.mark.parametrize("log_tables", [True, False])
+def test_proxy_above_skips_only_candidates_below_the_best(
+    criterion, log_tables, global_random_seed
+):
+    # crit_proxy_above is crit_proxy, or -inf where crit_proxy <= best: the
+    # exact sweep keeps the same candidates.
+    from skml._splitting import criterion_source
+
+    rng = np.random.RandomState(global_random_seed)
+    n = 400
+    y = (rng.uniform(size=n) < 0.5).astype(float).reshape(-1, 1)
+    g = rng.randint(0, 2, n)
+    source = criterion_source(
+        criterion,
+        y,
+        np.ones(n),
+        treatment=g,
+        n_groups=2,
+        n_reg=10.0,
+        min_samples_treatment=5.0,
+        normalization=True,
+        log_tables=log_tables,
+    )
+    order = rng.permutation(n)
+    parent = np.zeros(4)
+    np.add.at(parent, 2 * g, 1.0)
+    np.add.at(parent, 2 * g + 1, y[:, 0])
+    lefts = np.zeros((n - 41, 4))
+    for i, p in enumerate(range(20, n - 21)):
+        rows = order[:p]
+        np.add.at(lefts[i], 2 * g[rows], 1.0)
+        np.add.at(lefts[i], 2 * g[rows] + 1, y[rows, 0])
+    proxies = _py_proxies(source, parent, lefts, -np.inf)[:, 0]
+    skipped = 0
+    for best in (-np.inf, 0.0, *np.quantile(proxies, [0.1, 0.5, 0.9])):
+        both = _py_proxies(source, parent, lefts, best)
+        assert_array_equal(both[:, 0], proxies)
+        kept = both[:, 1] > -np.inf
+        assert_array_equal(both[kept, 1], proxies[kept])
+        assert (proxies[~kept] <= best).all()
+        skipped += (~kept).sum()
+        if best == -np.inf:
+            assert kept.all()
+    assert skipped > 0  # the bound does skip some
