@@ -98,6 +98,7 @@ def criterion_source(
     n_reg=0.0,
     min_samples_treatment=0.0,
     normalization=False,
+    log_tables=True,
 ):
     """Build the per-sample contributions of ``criterion`` for ``y``.
 
@@ -132,6 +133,7 @@ def criterion_source(
             n_reg=n_reg,
             min_samples_treatment=min_samples_treatment,
             normalization=normalization,
+            log_tables=log_tables,
         )
     if criterion in GRADIENT_CRITERIA:
         rows = np.empty((n_samples, n_outputs, 2))
@@ -531,6 +533,7 @@ def build_tree(
     normalization=False,
     sample_leaf=None,
     interaction_cst=None,
+    log_tables=True,
 ):
     """Grow a decision tree on validated data and return its :class:`Tree`.
 
@@ -635,6 +638,10 @@ def build_tree(
         ``max_features``, a node draws that many features among its allowed
         ones. None: no constraint (the same tree as one group of all
         features).
+    log_tables : bool, default=True
+        Uplift only: when every weight is an integer, read the criterion's
+        logarithms from tables (see ``_criterion.pxd``, "Log tables"); False
+        computes them (for tests). The gains agree to rounding.
 
     Returns
     -------
@@ -665,6 +672,8 @@ def build_tree(
     uplift = _uplift_params(
         criterion, y, treatment, n_reg, min_samples_treatment, normalization
     )
+    if uplift:
+        uplift["log_tables"] = log_tables
     source = criterion_source(
         criterion, y, sample_weight, n_classes, **newton, **uplift
     )

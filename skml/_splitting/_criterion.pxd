@@ -13,6 +13,8 @@
 #   crit_children_impurity   the impurities of both children of a split
 #   crit_proxy               ranks the candidate splits of a node as crit_gain
 #                            does, cheaply (constants of the node dropped)
+#   crit_proxy_above         crit_proxy, or -inf for a candidate that cannot
+#                            beat the best so far (the exact sweep's)
 #   crit_admissible          whether a candidate may be made at all, from the
 #                            children's statistics (beyond the splitter's rules
 #                            on sample count and weight)
@@ -25,6 +27,8 @@
 #                            statistics, its parent's value (uplift reads
 #                            them) and the bounds of its value (NEWTON under
 #                            monotonic constraints)
+#   crit_begin_split         the exact splitter is about to sweep the node
+#                            (uplift KL fills its log tables)
 #   crit_child_bounds        the bounds of the children's values once a split
 #                            is made (NEWTON under monotonic constraints)
 #
@@ -145,6 +149,16 @@ cdef struct Criterion:
     float64_t node_metric       # uplift: the divergence (CTS: best mean) of them
     float64_t norm_all          # uplift: the node's 0.9 H(treated, control)
     float64_t* norm_groups      # uplift: (n_groups,) the node's 0.1 H(group, control)
+    # Uplift log tables (see "Log tables"), when every weight is an integer:
+    intp_t table_len            # uplift: entries of each table; 0: no tables
+    const float64_t* log_int    # uplift: (table_len,) log(k)
+    const float64_t* log_int01  # uplift: (table_len,) log(k + 0.1)
+    const float64_t* log_intr   # uplift: (table_len,) log(k + n_reg)
+    # KL, per node (crit_begin_split), (n_groups, table_len) each:
+    # log(k + n_reg m_g) and log(k + n_reg (1 - m_g)), m the node's means.
+    float64_t* log_a            # uplift KL: log(k + n_reg m_g)
+    float64_t* log_b            # uplift KL: log(k + n_reg (1 - m_g))
+    bint node_tables            # uplift KL: log_a, log_b are the node's
 
 
 cdef inline void crit_add(const Criterion* c, float64_t* stats,
@@ -305,6 +319,23 @@ cdef inline float64_t _poisson_impurity(const Criterion* c, const float64_t* s,
 # weights): width 3 n_groups; a group absent from a node takes its regularised
 # mean. The regularised means of a node and of its parent are per-node state of
 # the criterion, set by crit_begin_node.
+#
+# Log tables. A split search evaluates the gain at every candidate threshold,
+# and each evaluation of KL with normalisation takes eight logarithms. When
+# every weight is an integer (unit weights, bootstrap counts; at most
+# MAX_TABLE_WEIGHT in total), so is every weight and outcome sum of a node or
+# child (binary outcomes), and the logarithms are read from tables instead:
+# log(k), log(k + 0.1) and log(k + n_reg) for the normalisation and the
+# children's means (CriterionSource fills them), and, per node, log(k + n_reg
+# m_g) and log(k + n_reg (1 - m_g)) for KL's shrunk means (crit_begin_split,
+# which the exact splitter calls before its sweeps; a histogram sweep, or a
+# node without it, computes the logarithms). With p = (s + n_reg m) / (n +
+# n_reg), log p = log(s + n_reg m) - log(n + n_reg) and log(1 - p) = log(n - s
+# + n_reg (1 - m)) - log(n + n_reg): the same values up to rounding (a few
+# units in the last place of the logarithms, so that a child's divergence moves
+# by less than 1e-14). Every special case -- a mean not
+# shrunk (a group of at most min_samples_treatment), p of 0 or 1, q clipped or
+# 0 -- takes the computed logarithms, as without tables.
 
 
 cdef inline bint _is_uplift(const Criterion* c) noexcept nogil:
@@ -352,12 +383,58 @@ cdef inline float64_t _binary_kl(float64_t p, float64_t q) noexcept nogil:
     return p * log(p / q) + (1.0 - p) * log((1.0 - p) / (1.0 - q))
 
 
+cdef inline float64_t _kl_from_logs(float64_t p, float64_t q, float64_t lp,
+                                    float64_t l1p, float64_t lq,
+                                    float64_t l1q) noexcept nogil:
+    # _binary_kl(p, q) from log p, log(1 - p), log q, log(1 - q) (log
+    # tables), computing them in the special cases.
+    if q == 0.0 or q < 1e-6 or q > 1.0 - 1e-6 or p == 0.0 or p == 1.0:
+        return _binary_kl(p, q)
+    return p * (lp - lq) + (1.0 - p) * (l1p - l1q)
+
+
+cdef inline float64_t _child_kl_tables(const Criterion* c,
+                                       const float64_t* s) noexcept nogil:
+    # D(s) of a child under KL, from the node's log tables (node_tables).
+    cdef intp_t g, st = c.stride, L = c.table_len, k_n, k_s
+    cdef float64_t mst = c.min_samples_treatment, n, total = 0.0, p, q
+    cdef float64_t lq = 0.0, l1q = 0.0, lr
+    cdef bint shrunk_c, shrunk
+    n = s[c.control * st]
+    shrunk_c = n > mst
+    q = _group_mean(c, s, c.control, 1)
+    if shrunk_c:
+        k_n = <intp_t> n
+        k_s = <intp_t> s[c.control * st + 1]
+        lr = c.log_intr[k_n]
+        lq = c.log_a[c.control * L + k_s] - lr
+        l1q = c.log_b[c.control * L + k_n - k_s] - lr
+    for g in range(c.n_groups):
+        if g == c.control:
+            continue
+        n = s[g * st]
+        shrunk = n > mst
+        p = _group_mean(c, s, g, 1)
+        if shrunk and shrunk_c:
+            k_n = <intp_t> n
+            k_s = <intp_t> s[g * st + 1]
+            lr = c.log_intr[k_n]
+            total += _kl_from_logs(p, q, c.log_a[g * L + k_s] - lr,
+                                   c.log_b[g * L + k_n - k_s] - lr, lq, l1q)
+        else:
+            total += _binary_kl(p, q)
+    return total
+
+
 cdef inline float64_t _uplift_divergence(const Criterion* c, const float64_t* s,
                                          bint child) noexcept nogil:
     # D(s): see above (child as in _group_mean).
     cdef intp_t g
-    cdef float64_t pc = _group_mean(c, s, c.control, child), m, d
+    cdef float64_t pc, m, d
     cdef float64_t total = 0.0, lo, hi
+    if child and c.node_tables and c.kind == UPLIFT_KL:
+        return _child_kl_tables(c, s)
+    pc = _group_mean(c, s, c.control, child)
     if c.kind == UPLIFT_CTS:
         total = pc
         for g in range(c.n_groups):
@@ -392,6 +469,42 @@ cdef inline float64_t _entropy(float64_t p) noexcept nogil:
     return -p * log(p) if p > 0.0 else 0.0
 
 
+cdef inline float64_t _uplift_normalization_tables(
+    const Criterion* c, const float64_t* parent, const float64_t* right,
+    float64_t n_c, float64_t n_c_r, float64_t n_t, float64_t n_t_r,
+) noexcept nogil:
+    # _uplift_normalization from the log tables (integer weights): with
+    # p = k / (n + 0.1), log p = log k - log(n + 0.1) and
+    # log(1 - p) = log(n - k + 0.1) - log(n + 0.1).
+    cdef intp_t g, st = c.stride, i_n, i_k
+    cdef const float64_t* L = c.log_int
+    cdef const float64_t* L01 = c.log_int01
+    cdef float64_t total = n_t + n_c, pc_a, n_g, p_g, norm, kl, lq, l1q, lp, l1p, h
+    cdef intp_t i_nc = <intp_t> n_c, i_ncr = <intp_t> n_c_r
+    pc_a = n_c_r / (n_c + 0.1)
+    lq = L[i_ncr] - L01[i_nc]
+    l1q = L01[i_nc - i_ncr] - L01[i_nc]
+    i_n = <intp_t> n_t
+    i_k = <intp_t> n_t_r
+    kl = _kl_from_logs(n_t_r / (n_t + 0.1), pc_a, L[i_k] - L01[i_n],
+                       L01[i_n - i_k] - L01[i_n], lq, l1q)
+    norm = c.norm_all * kl
+    for g in range(c.n_groups):
+        if g == c.control:
+            continue
+        n_g = parent[g * st]
+        p_g = right[g * st] / (n_g + 0.1)
+        i_n = <intp_t> n_g
+        i_k = <intp_t> right[g * st]
+        lp = L[i_k] - L01[i_n]
+        if c.n_groups > 2:  # else the group is all the treated: the same KL
+            l1p = L01[i_n - i_k] - L01[i_n]
+            kl = _kl_from_logs(p_g, pc_a, lp, l1p, lq, l1q)
+        h = -p_g * lp if p_g > 0.0 else 0.0
+        norm += c.norm_groups[g] * kl + n_g / total * h
+    return norm + n_c / total * (-pc_a * lq if pc_a > 0.0 else 0.0) + 0.5
+
+
 cdef inline float64_t _uplift_normalization(const Criterion* c,
                                             const float64_t* parent,
                                             const float64_t* right) noexcept nogil:
@@ -406,6 +519,9 @@ cdef inline float64_t _uplift_normalization(const Criterion* c,
         if g != c.control:
             n_t += parent[g * st]
             n_t_r += right[g * st]
+    if c.table_len:
+        return _uplift_normalization_tables(c, parent, right, n_c, n_c_r, n_t,
+                                            n_t_r)
     total = n_t + n_c
     pc_a = n_c_r / (n_c + 0.1)
     kl = _binary_kl(n_t_r / (n_t + 0.1), pc_a)
@@ -419,6 +535,15 @@ cdef inline float64_t _uplift_normalization(const Criterion* c,
             kl = _binary_kl(p_g, pc_a)
         norm += c.norm_groups[g] * kl + n_g / total * _entropy(p_g)
     return norm + n_c / total * _entropy(pc_a) + 0.5
+
+
+cdef inline float64_t _uplift_raw_gain(const Criterion* c, const float64_t* left,
+                                       const float64_t* right, float64_t wn,
+                                       float64_t wl) noexcept nogil:
+    # The gain of KL, ED, Chi or CTS before any normalisation.
+    cdef float64_t pl = wl / wn, pr = (wn - wl) / wn
+    return (pl * _uplift_divergence(c, left, 1) + pr * _uplift_divergence(c, right, 1)
+            - c.node_metric)
 
 
 cdef inline float64_t _uplift_gain(const Criterion* c, const float64_t* parent,
@@ -440,8 +565,7 @@ cdef inline float64_t _uplift_gain(const Criterion* c, const float64_t* parent,
         if c.kind == UPLIFT_DDP:
             return total if total >= 0.0 else -total
         return pl * pr * total
-    gain = (pl * _uplift_divergence(c, left, 1) + pr * _uplift_divergence(c, right, 1)
-            - c.node_metric)
+    gain = _uplift_raw_gain(c, left, right, wn, wl)
     if c.normalization and c.kind != UPLIFT_CTS:
         gain /= _uplift_normalization(c, parent, right)
     return gain
@@ -548,6 +672,32 @@ cdef inline float64_t crit_proxy(
             right[k] = parent[k] - left[k]
         return _uplift_gain(c, parent, left, right, wn, wl)
     return -INFINITY  # not reached: CriterionSource admits only the kinds above
+
+
+cdef inline float64_t crit_proxy_above(
+    const Criterion* c, const float64_t* parent, const float64_t* left,
+    float64_t* right, float64_t wn, float64_t wl, float64_t best,
+) noexcept nogil:
+    """crit_proxy, or -INFINITY when it cannot exceed ``best`` (the best
+    proxy of the node so far): a sweep keeps a candidate when its proxy
+    exceeds the best, so either gives the same split. Normalised uplift gains
+    (KL, ED, Chi) skip their normalisation when the gain before it shows
+    that: the normalisation is at least 1/2, so a gain g > 0 is at most 2 g
+    after it and a gain g <= 0 at most 0. Every other kind (and uplift
+    without normalisation) returns crit_proxy."""
+    cdef intp_t k
+    cdef float64_t raw, bound
+    if c.normalization and (c.kind == UPLIFT_KL or c.kind == UPLIFT_ED
+                            or c.kind == UPLIFT_CHI):
+        for k in range(c.n_stats):
+            right[k] = parent[k] - left[k]
+        raw = _uplift_raw_gain(c, left, right, wn, wl)
+        # 2 with a margin for the rounding of the normalisation's terms
+        bound = raw * 2.000001 if raw > 0.0 else 0.0
+        if bound <= best:
+            return -INFINITY
+        return raw / _uplift_normalization(c, parent, right)
+    return crit_proxy(c, parent, left, right, wn, wl)
 
 
 cdef inline bint crit_admissible(
@@ -694,6 +844,7 @@ cdef inline void crit_begin_node(Criterion* c, const float64_t* stats,
     cdef intp_t g
     cdef float64_t n_c, n_t, n_g
     if _is_uplift(c):
+        c.node_tables = 0  # crit_begin_split fills them
         c.has_parent = parent_value != NULL
         if c.has_parent:
             for g in range(c.n_groups):
@@ -714,6 +865,29 @@ cdef inline void crit_begin_node(Criterion* c, const float64_t* stats,
         c.lower = lower
         c.upper = upper
     # GINI .. ABSOLUTE_ERROR: nothing to keep.
+
+
+cdef inline void crit_begin_split(Criterion* c,
+                                  const float64_t* stats) noexcept nogil:
+    """The exact splitter is about to sweep the node of statistics ``stats``
+    (after crit_begin_node). UPLIFT_KL with log tables fills the node's
+    log(k + n_reg m_g) and log(k + n_reg (1 - m_g)) for every outcome sum k
+    of group g a child can have (the others read their logarithms from the
+    tables of the source, or compute them); the other kinds keep nothing."""
+    cdef intp_t g, k, k_s, k_f, L = c.table_len
+    cdef float64_t a, b
+    if c.kind == UPLIFT_KL and L:
+        for g in range(c.n_groups):
+            k_s = <intp_t> stats[g * c.stride + 1]
+            k_f = <intp_t> stats[g * c.stride] - k_s
+            a = c.n_reg * c.node_means[g]
+            b = c.n_reg - a
+            for k in range(k_s + 1):
+                c.log_a[g * L + k] = log(k + a)
+            for k in range(k_f + 1):
+                c.log_b[g * L + k] = log(k + b)
+        c.node_tables = 1
+    # GINI .. NEWTON, the other uplift kinds: nothing to keep.
 
 
 cdef inline bint crit_has_bounds(const Criterion* c) noexcept nogil:
@@ -765,3 +939,5 @@ cdef class CriterionSource:
     cdef const intp_t[:, ::1] ranks_mv      # target ranks per output (MEDIAN)
     cdef const int32_t[::1] monotonic_mv    # NEWTON: monotonic constraints
     cdef float64_t[::1] means_mv            # uplift: parent's, node's means; norms
+    cdef const float64_t[:, ::1] tables_mv  # uplift: log_int, log_int01, log_intr
+    cdef float64_t[::1] node_tables_mv      # uplift KL: log_a then log_b

@@ -43,6 +43,29 @@ _LAYOUTS = {
     UPLIFT_REG: LAYOUT_DENSE,
 }
 
+# Uplift log tables: the largest total weight they are built for (three
+# tables of that length, and two per group for KL).
+MAX_TABLE_WEIGHT = 1 << 22
+
+# The last global log tables made, by (length, n_reg): the trees of a forest
+# share them (they are read only).
+_LOG_TABLES = {}
+
+
+def _global_log_tables(intp_t n, float64_t n_reg):
+    # (3, n): log(k), log(k + 0.1), log(k + n_reg) for k < n.
+    key = (n, n_reg)
+    tables = _LOG_TABLES.get(key)
+    if tables is None:
+        k = np.arange(n, dtype=np.float64)
+        with np.errstate(divide="ignore"):
+            tables = np.stack([np.log(k), np.log(k + 0.1), np.log(k + n_reg)])
+        tables.flags.writeable = False
+        _LOG_TABLES.clear()
+        _LOG_TABLES[key] = tables
+    return tables
+
+
 # The uplift codes: a node value holds 3 values per group.
 _UPLIFT = (UPLIFT_KL, UPLIFT_ED, UPLIFT_CHI, UPLIFT_CTS, UPLIFT_DDP, UPLIFT_REG)
 
@@ -63,7 +86,9 @@ cdef class CriterionSource:
     ``l2``, ``l1``, ``min_child_weight`` and ``monotonic_cst`` (int32 of
     shape (n_features,), -1, 0 or +1 per feature; None: no constraint) are
     NEWTON's parameters (see ``_criterion.pxd``); ``control``, ``n_groups``, ``n_reg``,
-    ``min_samples_treatment`` and ``normalization`` the uplift criteria's.
+    ``min_samples_treatment`` and ``normalization`` the uplift criteria's;
+    with ``log_tables`` (and integer weights) they read their logarithms from
+    tables (``_criterion.pxd``, "Log tables").
     Arrays are validated by the Python caller.
 
     ``n_values`` (n_outputs,) is the width of a node value per output, as the
@@ -78,7 +103,7 @@ cdef class CriterionSource:
                   float64_t min_child_weight=0.0, intp_t control=0,
                   intp_t n_groups=0, float64_t n_reg=0.0,
                   float64_t min_samples_treatment=0.0, bint normalization=False,
-                  monotonic_cst=None):
+                  monotonic_cst=None, bint log_tables=True):
         if kind not in _LAYOUTS:
             raise ValueError(f"Unknown criterion code {kind}; expected one of "
                              f"{sorted(_LAYOUTS)}.")
@@ -116,6 +141,15 @@ cdef class CriterionSource:
         self.c.node_means = &self.means_mv[max(n_groups, 1)]
         self.c.norm_groups = &self.means_mv[2 * max(n_groups, 1)]
         self.c.norm_all = 0.0
+        self.c.table_len = 0
+        self.c.node_tables = 0
+        self.c.log_int = NULL
+        self.c.log_int01 = NULL
+        self.c.log_intr = NULL
+        self.c.log_a = NULL
+        self.c.log_b = NULL
+        if log_tables and kind in _UPLIFT:
+            self._set_log_tables(np.asarray(weights), kind, n_groups, n_reg)
         self.weights_mv = weights
         self.c.weights = &self.weights_mv[0] if weights.shape[0] else NULL
         self.c.n_classes = NULL
@@ -141,6 +175,30 @@ cdef class CriterionSource:
             if kind in _UPLIFT:
                 self.n_values = np.full(n_outputs, 3 * n_groups, dtype=np.intp)
 
+    def _set_log_tables(self, weights, int kind, intp_t n_groups, float64_t n_reg):
+        # The uplift log tables (_criterion.pxd, "Log tables"), when every
+        # weight is a non-negative integer of total at most MAX_TABLE_WEIGHT.
+        total = float(weights.sum()) if weights.shape[0] else 0.0
+        if (total > MAX_TABLE_WEIGHT or weights.shape[0] == 0
+                or not np.all(weights == np.floor(weights))):
+            return
+        cdef intp_t n = <intp_t> total + 1
+        self.tables_mv = _global_log_tables(n, n_reg)
+        self.c.log_int = &self.tables_mv[0, 0]
+        self.c.log_int01 = &self.tables_mv[1, 0]
+        self.c.log_intr = &self.tables_mv[2, 0]
+        if kind == UPLIFT_KL:
+            # Written by crit_begin_split before any read.
+            self.node_tables_mv = np.empty(2 * n_groups * n)
+            self.c.log_a = &self.node_tables_mv[0]
+            self.c.log_b = &self.node_tables_mv[n_groups * n]
+        self.c.table_len = n
+
+    @property
+    def log_tables(self):
+        """Whether the uplift criterion reads its logarithms from tables."""
+        return self.c.table_len > 0
+
 
 def _py_node_impurity(CriterionSource source, const intp_t[::1] samples):
     """Test shim: impurity, weighted count and value of a set of samples."""
@@ -159,3 +217,55 @@ def _py_node_impurity(CriterionSource source, const intp_t[::1] samples):
     cdef float64_t[::1] v = value
     crit_value(c, &s[0], wn, &v[0])
     return crit_impurity(c, &s[0], wn), wn, value
+
+
+def _py_log_tables(CriterionSource source, const intp_t[::1] samples):
+    """Test shim: the uplift log tables, those of the node of ``samples``
+    (crit_begin_node, crit_begin_split) included: a dict of log_int,
+    log_int01, log_intr and, for KL, log_a and log_b (n_groups, table_len),
+    with the node's regularised means ``means``; {} without tables."""
+    cdef Criterion* c = &source.c
+    cdef intp_t n = c.table_len, i, g
+    if n == 0:
+        return {}
+    stats = np.zeros(c.n_stats)
+    cdef float64_t[::1] s = stats
+    for i in samples:
+        crit_add(c, &s[0], i)
+    crit_begin_node(c, &s[0], NULL, -INFINITY, INFINITY)
+    crit_begin_split(c, &s[0])
+    tables = np.asarray(source.tables_mv)
+    out = {"log_int": tables[0].copy(), "log_int01": tables[1].copy(),
+           "log_intr": tables[2].copy(),
+           "means": np.array([c.node_means[g] for g in range(c.n_groups)])}
+    if c.log_a != NULL:
+        node = np.asarray(source.node_tables_mv).reshape(2, c.n_groups, n)
+        out["log_a"] = node[0].copy()
+        out["log_b"] = node[1].copy()
+        out["stats"] = stats
+    return out
+
+
+def _py_proxies(CriterionSource source, const float64_t[::1] parent,
+                const float64_t[:, ::1] lefts, float64_t best):
+    """Test shim: (crit_proxy, crit_proxy_above) of each left child in
+    ``lefts`` of the root of statistics ``parent`` (weights in the slots
+    ``g * stride``)."""
+    cdef Criterion* c = &source.c
+    cdef intp_t i, g
+    cdef float64_t wn = 0.0, wl
+    right = np.zeros(c.n_stats)
+    cdef float64_t[::1] r = right
+    out = np.zeros((lefts.shape[0], 2))
+    for g in range(c.n_groups):
+        wn += parent[g * c.stride]
+    crit_begin_node(c, &parent[0], NULL, -INFINITY, INFINITY)
+    crit_begin_split(c, &parent[0])
+    for i in range(lefts.shape[0]):
+        wl = 0.0
+        for g in range(c.n_groups):
+            wl += lefts[i, g * c.stride]
+        out[i, 0] = crit_proxy(c, &parent[0], &lefts[i, 0], &r[0], wn, wl)
+        out[i, 1] = crit_proxy_above(c, &parent[0], &lefts[i, 0], &r[0], wn, wl,
+                                     best)
+    return out

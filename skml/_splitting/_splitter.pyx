@@ -9,7 +9,8 @@ are visited in the same order as scikit-learn's splitters. The best splitter
 sorts the node by each drawn feature and sweeps the sorted samples, adding each
 one's contribution to the left statistics (the right ones are parent - left),
 and ranks the admissible candidates (``crit_admissible``) by the criterion's
-``crit_proxy``; the chosen split's gain is ``crit_gain``.
+``crit_proxy`` (``crit_proxy_above``, which may skip work on a candidate that
+cannot beat the best); the chosen split's gain is ``crit_gain``.
 With missing values it sweeps twice: missing values on the right, then on the
 left. The random splitter draws one threshold per feature.
 
@@ -30,10 +31,12 @@ from skml._splitting._criterion cimport (
     CriterionSource,
     crit_add,
     crit_admissible,
+    crit_begin_split,
     crit_sub,
     crit_children_impurity,
     crit_gain,
     crit_proxy,
+    crit_proxy_above,
 )
 from skml._splitting._median cimport (
     fenwick_add,
@@ -61,6 +64,15 @@ cdef inline void _rotate(char* a, intp_t start, intp_t end, intp_t n,
     memcpy(buffer, a + (start + n) * itemsize, n_rev * itemsize)
     memmove(a + (start + n_rev) * itemsize, a + start * itemsize, n * itemsize)
     memcpy(a + start * itemsize, buffer, n_rev * itemsize)
+
+
+cdef inline void _prefetch_sample(const Criterion* c, intp_t i) noexcept nogil:
+    # Start loading sample i's contribution (a later crit_add reads it).
+    if c.layout == LAYOUT_DENSE:
+        prefetch(c.rows + i * c.n_stats)
+    else:
+        prefetch(c.slots + i * c.n_outputs)
+    prefetch(c.weights + i)
 
 
 cdef inline void _init_split(SplitRecord* s, intp_t end) noexcept nogil:
@@ -328,6 +340,7 @@ cdef class Splitter:
         cdef float64_t* right = &self.right[0]
         cdef float64_t loss_left, loss_right
         _init_split(&best, end)
+        crit_begin_split(<Criterion*> c, parent)
         if self.median and (self.ranked_start != start or self.ranked_end != end):
             self._rank_node(start, end)
 
@@ -505,6 +518,10 @@ cdef class Splitter:
                 if median:
                     wl = self.prefix_w[p - start]
                 else:
+                    # The samples are in feature order, scattered over the
+                    # rows: ask for the one moved PREFETCH_AHEAD steps later.
+                    if p + PREFETCH_AHEAD < end:
+                        _prefetch_sample(c, self.samples[p + PREFETCH_AHEAD])
                     self._move_left(start, end, pos, p, parent, wn, &wl)
                     pos = p
                 if wl < mwl or wn - wl < mwl:
@@ -514,7 +531,8 @@ cdef class Splitter:
                 if median:
                     proxy = -(self.prefix_loss[p - start] + self.suffix_loss[p - start])
                 else:
-                    proxy = crit_proxy(c, parent, left, right, wn, wl)
+                    proxy = crit_proxy_above(c, parent, left, right, wn, wl,
+                                             best_proxy[0])
                 if proxy > best_proxy[0]:
                     best_proxy[0] = proxy
                     best.feature = feature

@@ -38,12 +38,8 @@ def stratified_bootstrap(group_rows, n_samples, seed):
     """Counts of a bootstrap drawn within each group (``group_rows``: the rows
     of each group that may be drawn), as many draws as the group has rows."""
     rng = np.random.RandomState(seed)
-    counts = np.zeros(n_samples)
-    for rows in group_rows:
-        counts += np.bincount(
-            rows[rng.randint(0, rows.shape[0], rows.shape[0])], minlength=n_samples
-        )
-    return counts
+    drawn = [rows[rng.randint(0, rows.shape[0], rows.shape[0])] for rows in group_rows]
+    return np.bincount(np.concatenate(drawn), minlength=n_samples).astype(np.float64)
 
 
 def _grow_tree(tree, X, y, codes, sample_weight, n_groups, group_rows, bins, bootstrap):

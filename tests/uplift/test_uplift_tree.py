@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
+from skml._splitting._criterion import _py_log_tables, _py_proxies
 from skml.datasets import make_uplift_classification, make_uplift_regression
 from skml.uplift import UpliftTreeClassifier, UpliftTreeRegressor, export_text
 
@@ -378,3 +379,174 @@ def test_tree_of_wrong_value_width_raises_on_predict():
     est.tree_ = tree
     with pytest.raises(ValueError, match="node values have shape"):
         est.predict(X)
+
+
+# ---------------------------------------------------------------- log tables
+
+
+def _node_stats(y, g, n_groups, weight=None):
+    w = np.ones_like(y) if weight is None else weight
+    n = np.bincount(g, weights=w, minlength=n_groups)
+    s = np.bincount(g, weights=w * y, minlength=n_groups)
+    return n, s
+
+
+@pytest.mark.parametrize("n_groups", [2, 3])
+def test_log_tables_equal_numpy_log(n_groups, global_random_seed):
+    # Every entry of the global and per-node tables is np.log of its argument
+    # to a few units in the last place.
+    from skml._splitting import criterion_source
+
+    rng = np.random.RandomState(global_random_seed)
+    n = 300
+    y = (rng.uniform(size=n) < 0.4).astype(float).reshape(-1, 1)
+    g = rng.randint(0, n_groups, n)
+    w = rng.randint(0, 4, n).astype(float)
+    source = criterion_source(
+        "uplift_kl", y, w, treatment=g, n_groups=n_groups, n_reg=7.0
+    )
+    samples = np.flatnonzero(w > 0)[: n // 2]
+    tables = _py_log_tables(source, samples)
+    k = np.arange(int(w.sum()) + 1, dtype=float)
+    with np.errstate(divide="ignore"):
+        assert_allclose(tables["log_int"], np.log(k), rtol=1e-15)
+    assert_allclose(tables["log_int01"], np.log(k + 0.1), rtol=1e-15)
+    assert_allclose(tables["log_intr"], np.log(k + 7.0), rtol=1e-15)
+    nN, sN = _node_stats(y[samples, 0], g[samples], n_groups, w[samples])
+    means = sN / nN  # the root's means are the raw ones
+    assert_allclose(tables["means"], means, rtol=1e-15)
+    for grp in range(n_groups):
+        ks = np.arange(int(sN[grp]) + 1, dtype=float)
+        kf = np.arange(int(nN[grp] - sN[grp]) + 1, dtype=float)
+        with np.errstate(divide="ignore"):
+            expect_a = np.log(ks + 7.0 * means[grp])
+            expect_b = np.log(kf + (7.0 - 7.0 * means[grp]))
+        assert_allclose(tables["log_a"][grp, : ks.shape[0]], expect_a, rtol=1e-15)
+        assert_allclose(tables["log_b"][grp, : kf.shape[0]], expect_b, rtol=1e-15)
+
+
+def test_log_tables_only_for_integer_weights():
+    from skml._splitting import criterion_source
+
+    y = np.array([[0.0], [1.0], [1.0], [0.0]])
+    g = np.array([0, 0, 1, 1])
+    for w, expected in ((np.ones(4), True), (np.array([1, 2, 0, 3.0]), True)):
+        source = criterion_source("uplift_ed", y, w, treatment=g, n_groups=2)
+        assert source.log_tables is expected
+    for w in (np.full(4, 0.5), np.array([1, 2, 0, 3.5])):
+        source = criterion_source("uplift_kl", y, w, treatment=g, n_groups=2)
+        assert not source.log_tables
+    source = criterion_source(
+        "uplift_kl", y, np.ones(4), treatment=g, n_groups=2, log_tables=False
+    )
+    assert not source.log_tables
+
+
+@pytest.mark.parametrize("criterion", ["KL", "ED", "Chi"])
+@pytest.mark.parametrize("n_groups", [2, 3])
+def test_classifier_without_log_tables_matches_brute_force(
+    criterion, n_groups, global_random_seed
+):
+    # Weights of 1/2 (no tables) with n_reg and min_samples_treatment halved
+    # give the unit-weight means and gains (halving is exact): the brute force
+    # of unit weights holds (without normalisation, whose +0.1 smoothing is
+    # not scaled).
+    X, y, g = _small(global_random_seed, n_groups)
+    params = (criterion, 5.0, 3, 8, False)
+    est = UpliftTreeClassifier(
+        criterion=criterion,
+        max_depth=2,
+        min_samples_leaf=8,
+        min_samples_treatment=1.5,
+        n_reg=2.5,
+        normalization=False,
+        random_state=global_random_seed,
+    ).fit(X, y, treatment=g, sample_weight=np.full(y.shape[0], 0.5))
+    _assert_matches_brute_force(est, X, y, g, n_groups, params, 2)
+
+
+@pytest.mark.parametrize("criterion", ["KL", "ED", "Chi"])
+@pytest.mark.parametrize("normalization", [True, False])
+def test_log_tables_grow_the_tree_of_computed_logs(
+    criterion, normalization, global_random_seed
+):
+    # The same tree with and without log tables (bootstrap-like integer
+    # weights): same splits and values; the children's divergences (their
+    # impurities) differ by the rounding of the tables' logarithms, a few
+    # units in the last place of values near log(n): below 1e-14.
+    from skml._splitting import build_tree
+    from skml.uplift._tree import _CLASSIFIER_CRITERIA
+
+    X, y, t, _ = make_uplift_classification(
+        n_samples=3000, n_treatments=2, random_state=global_random_seed
+    )
+    w = np.random.RandomState(global_random_seed).poisson(1.0, y.shape[0])
+    trees = [
+        build_tree(
+            X.astype(np.float32),
+            y.reshape(-1, 1).astype(float),
+            w.astype(float),
+            criterion=_CLASSIFIER_CRITERIA[criterion],
+            max_depth=4,
+            min_samples_leaf=50,
+            max_features=3,
+            seed=global_random_seed,
+            treatment=t,
+            n_reg=10.0,
+            min_samples_treatment=10.0,
+            normalization=normalization,
+            log_tables=log_tables,
+        )
+        for log_tables in (True, False)
+    ]
+    assert_array_equal(trees[0].feature, trees[1].feature)
+    assert_array_equal(trees[0].threshold, trees[1].threshold)
+    assert_allclose(trees[0].impurity, trees[1].impurity, rtol=1e-12, atol=1e-14)
+    assert_allclose(trees[0].value, trees[1].value, rtol=1e-12)
+
+
+@pytest.mark.parametrize("criterion", ["uplift_kl", "uplift_ed", "uplift_chi"])
+@pytest.mark.parametrize("log_tables", [True, False])
+def test_proxy_above_skips_only_candidates_below_the_best(
+    criterion, log_tables, global_random_seed
+):
+    # crit_proxy_above is crit_proxy, or -inf where crit_proxy <= best: the
+    # exact sweep keeps the same candidates.
+    from skml._splitting import criterion_source
+
+    rng = np.random.RandomState(global_random_seed)
+    n = 400
+    y = (rng.uniform(size=n) < 0.5).astype(float).reshape(-1, 1)
+    g = rng.randint(0, 2, n)
+    source = criterion_source(
+        criterion,
+        y,
+        np.ones(n),
+        treatment=g,
+        n_groups=2,
+        n_reg=10.0,
+        min_samples_treatment=5.0,
+        normalization=True,
+        log_tables=log_tables,
+    )
+    order = rng.permutation(n)
+    parent = np.zeros(4)
+    np.add.at(parent, 2 * g, 1.0)
+    np.add.at(parent, 2 * g + 1, y[:, 0])
+    lefts = np.zeros((n - 41, 4))
+    for i, p in enumerate(range(20, n - 21)):
+        rows = order[:p]
+        np.add.at(lefts[i], 2 * g[rows], 1.0)
+        np.add.at(lefts[i], 2 * g[rows] + 1, y[rows, 0])
+    proxies = _py_proxies(source, parent, lefts, -np.inf)[:, 0]
+    skipped = 0
+    for best in (-np.inf, 0.0, *np.quantile(proxies, [0.1, 0.5, 0.9])):
+        both = _py_proxies(source, parent, lefts, best)
+        assert_array_equal(both[:, 0], proxies)
+        kept = both[:, 1] > -np.inf
+        assert_array_equal(both[kept, 1], proxies[kept])
+        assert (proxies[~kept] <= best).all()
+        skipped += (~kept).sum()
+        if best == -np.inf:
+            assert kept.all()
+    assert skipped > 0  # the bound does skip some
