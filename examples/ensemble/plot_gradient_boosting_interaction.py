@@ -63,7 +63,7 @@ print(f"paths mixing feature 2 with others, constrained: {mixed_paths(constraine
 
 # %%
 # Effect of feature 2 for different values of feature 0
-# ----------------------------------------------------
+# -----------------------------------------------------
 #
 # With the constraint, the curves of the prediction along feature 2 at
 # different values of feature 0 are shifted copies of each other.
