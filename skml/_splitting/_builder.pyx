@@ -19,18 +19,19 @@ subtracted from, in either visiting order. The whole build runs without the GIL.
 
 A splitter may know a split's children's statistics already (``children_stats``:
 the histogram splitter sums them while it partitions); the builder then carries
-them to the children (a stack beside the depth-first stack, a pool of blocks for
-the best-first frontier) instead of summing them again with ``node_stats``.
+them to the children (a stack beside the depth-first stack; for the best-first
+frontier, a block of the PendingStore) instead of summing them again with
+``node_stats``.
 
 Both optionally apply interaction constraints (``feature_groups``, scikit-
 learn HistGradientBoosting's ``interaction_cst``): a pending node carries the
 set of groups it may still use, a bitset of ``n_words`` words (the depth-first
-builder on a stack beside its stack, the best-first one in a pool of blocks
-indexed from the frontier records); before its ``node_split`` the builder gives
-the splitter the node's allowed features (``Splitter.allowed``: the features of
-its groups), and a split's children keep the groups that hold its feature. The
-root has every group, hence every feature. Without constraints ``allowed`` is
-NULL and nothing else changes.
+builder on a stack beside its stack, the best-first one in the same
+PendingStore block as the children's statistics); before its ``node_split``
+the builder gives the splitter the node's allowed features
+(``Splitter.allowed``: the features of its groups), and a split's children
+keep the groups that hold its feature. The root has every group, hence every
+feature. Without constraints ``allowed`` is NULL and nothing else changes.
 
 Both optionally record the leaf of every sample they grow on (``sample_leaf``,
 indexed by sample, untouched for samples of weight zero): gradient boosting
@@ -85,10 +86,9 @@ cdef struct FrontierRecord:
     float64_t improvement       # impurity decrease of its split (priority)
     float64_t bounds[4]         # value bounds (lower, upper) of its left child,
     #                             then of its right child (crit_child_bounds)
-    intp_t carried              # block of the pool holding its children's
-    #                             statistics (children_stats), -1 if none
-    intp_t groups               # block of the interaction pool holding its
-    #                             children's allowed groups, -1 if none
+    intp_t block                # block of the PendingStore holding what its
+    #                             children get from it, -1 if none
+    bint carried                # the block holds its children's statistics
 
 
 cdef inline bint _compare_records(const FrontierRecord& a,
@@ -114,8 +114,6 @@ cdef struct Interactions:
     #                                 node being split (Splitter.allowed)
     uint64_t* current               # (n_words,) groups of the node popped
     uint64_t* children              # (n_words,) groups of its children
-    vector[uint64_t] pool           # best first: blocks of n_words words...
-    vector[intp_t] free_blocks      # ...reused once released
 
 
 cdef inline void _allow(Splitter splitter, Interactions* ic,
@@ -144,20 +142,6 @@ cdef inline void _child_groups(Interactions* ic, const uint64_t* groups,
     cdef const uint64_t* fg = ic.feature_groups + feature * ic.n_words
     for w in range(ic.n_words):
         out[w] = groups[w] & fg[w]
-
-
-cdef intp_t _store_groups(Interactions* ic, const uint64_t* groups) noexcept nogil:
-    # A block of the pool holding ``groups``.
-    cdef intp_t block, w, n_words = ic.n_words
-    if ic.free_blocks.empty():
-        block = ic.pool.size() // n_words
-        ic.pool.resize(ic.pool.size() + n_words)
-    else:
-        block = ic.free_blocks.back()
-        ic.free_blocks.pop_back()
-    for w in range(n_words):
-        ic.pool[block * n_words + w] = groups[w]
-    return block
 
 
 cdef void _setup_interactions(Interactions* ic, Splitter splitter, object arrays,
@@ -362,16 +346,33 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
     tree._shrink_to_fit()
 
 
-cdef struct CarriedPool:
-    # Blocks of 2 * (n_stats + 1) values: the children's statistics and
-    # weights of a frontier record (children_stats), reused once released.
-    vector[float64_t] values
+cdef struct PendingStore:
+    # Best first: what a frontier record keeps for its children until it is
+    # popped (their statistics, from children_stats, and their interaction
+    # groups), in blocks reused once released.
+    vector[float64_t] stats         # blocks of stats_width values
+    vector[uint64_t] groups         # blocks of n_words words
     vector[intp_t] free_blocks
+    intp_t stats_width              # 2 * (n_stats + 1): both children's
+    intp_t n_words                  # words of a group bitset (0: none)
+
+
+cdef inline intp_t _take_block(PendingStore* store) noexcept nogil:
+    # A free block of ``store``, grown by one if none is.
+    cdef intp_t block
+    if store.free_blocks.empty():
+        block = store.stats.size() // store.stats_width
+        store.stats.resize(store.stats.size() + store.stats_width)
+        store.groups.resize(store.groups.size() + store.n_words)
+    else:
+        block = store.free_blocks.back()
+        store.free_blocks.pop_back()
+    return block
 
 
 cdef int _add_split_node(
     Tree tree, Splitter splitter, float64_t* stats, float64_t* child,
-    const float64_t* given, CarriedPool* pool, Interactions* ic,
+    const float64_t* given, PendingStore* store, Interactions* ic,
     const uint64_t* groups,
     intp_t start, intp_t end, bint is_first, bint is_left, intp_t parent,
     intp_t depth, float64_t impurity, float64_t lower, float64_t upper,
@@ -380,10 +381,10 @@ cdef int _add_split_node(
     # Add node samples[start:end] (value bounds [lower, upper]) to the tree
     # and find its split. ``given``: its statistics and weight if known (its
     # parent's children_stats), else NULL; ``child`` is scratch of
-    # 2 * (n_stats + 1) values. A split's children's statistics, when the
-    # splitter knows them, go to a block of ``pool`` (res.carried). ``groups``:
-    # its allowed interaction groups (when ic.n_words); a split's children's
-    # go to a block of ic's pool (res.groups).
+    # 2 * (n_stats + 1) values. ``groups``: its allowed interaction groups
+    # (when ic.n_words). A split's children's statistics, when the splitter
+    # knows them (res.carried), and their groups go to a block of ``store``
+    # (res.block).
     cdef const Criterion* c = splitter.crit
     cdef SplitRecord split
     cdef intp_t n_node_samples = end - start, n_constant = 0, node_id, k
@@ -421,8 +422,8 @@ cdef int _add_split_node(
     res.end = end
     res.depth = depth
     res.impurity = impurity
-    res.carried = -1
-    res.groups = -1
+    res.block = -1
+    res.carried = 0
     if is_leaf:
         res.pos = end
         res.is_leaf = 1
@@ -435,19 +436,16 @@ cdef int _add_split_node(
         known = splitter.children_stats(child, child + n_stats + 1)
         _child_bounds(splitter, stats, child, known, start, split.pos,
                       split.feature, lower, upper, res.bounds)
-        if known:
-            if pool.free_blocks.empty():
-                block = pool.values.size() // (2 * (n_stats + 1))
-                pool.values.resize(pool.values.size() + 2 * (n_stats + 1))
-            else:
-                block = pool.free_blocks.back()
-                pool.free_blocks.pop_back()
-            for k in range(2 * (n_stats + 1)):
-                pool.values[block * 2 * (n_stats + 1) + k] = child[k]
-            res.carried = block
-        if ic.n_words:
-            _child_groups(ic, groups, split.feature, ic.children)
-            res.groups = _store_groups(ic, ic.children)
+        if known or ic.n_words:
+            block = _take_block(store)
+            res.block = block
+            res.carried = known
+            if known:
+                for k in range(store.stats_width):
+                    store.stats[block * store.stats_width + k] = child[k]
+            if ic.n_words:
+                _child_groups(ic, groups, split.feature,
+                              &store.groups[block * ic.n_words])
         res.improvement = split.improvement
         res.impurity_left = split.impurity_left
         res.impurity_right = split.impurity_right
@@ -479,11 +477,13 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
     cdef float64_t[::1] stats = stats_array
     child_array = np.zeros(2 * (n_stats + 1))
     cdef float64_t[::1] child = child_array
-    # The popped record's children's statistics, out of the pool (which its
+    # The popped record's children's statistics, out of the store (which its
     # children's blocks may reallocate).
     given_array = np.zeros(2 * (n_stats + 1))
     cdef float64_t[::1] given = given_array
-    cdef CarriedPool pool
+    cdef PendingStore store
+    store.stats_width = 2 * (n_stats + 1)
+    store.n_words = ic.n_words
     cdef vector[FrontierRecord] frontier
     cdef FrontierRecord record, left, right
     cdef intp_t max_split_nodes = max_leaf_nodes - 1, max_depth_seen = 0
@@ -492,7 +492,7 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
     # more than the data can split into.
     tree._resize(min(max_split_nodes + max_leaf_nodes, 2047))
     with nogil:
-        _add_split_node(tree, splitter, &stats[0], &child[0], NULL, &pool, &ic,
+        _add_split_node(tree, splitter, &stats[0], &child[0], NULL, &store, &ic,
                         ic.current, 0, splitter.n_samples, 1, 1, TREE_UNDEFINED,
                         0, INFINITY, -INFINITY, INFINITY, &params, &record)
         frontier.push_back(record)
@@ -502,15 +502,14 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
             record = frontier.back()
             frontier.pop_back()
             node = &tree.nodes[record.node_id]
-            if record.carried >= 0:
-                for k in range(2 * (n_stats + 1)):
-                    given[k] = pool.values[record.carried * 2 * (n_stats + 1) + k]
-                pool.free_blocks.push_back(record.carried)
-            if record.groups >= 0:
-                # Out of the pool, which the children's blocks may reallocate.
+            if record.block >= 0:
+                # Out of the store, which the children's blocks may reallocate.
+                if record.carried:
+                    for k in range(store.stats_width):
+                        given[k] = store.stats[record.block * store.stats_width + k]
                 for w in range(ic.n_words):
-                    ic.current[w] = ic.pool[record.groups * ic.n_words + w]
-                ic.free_blocks.push_back(record.groups)
+                    ic.current[w] = store.groups[record.block * ic.n_words + w]
+                store.free_blocks.push_back(record.block)
             if record.is_leaf or max_split_nodes <= 0:
                 splitter.node_leaf(record.start, record.end)
                 _record_leaf(splitter, leaf_out, record.start, record.end,
@@ -526,14 +525,14 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                 # kept, becomes its children's.
                 splitter.node_children(record.start, record.pos, record.end)
                 _add_split_node(tree, splitter, &stats[0], &child[0],
-                                &given[0] if record.carried >= 0 else NULL, &pool,
+                                &given[0] if record.carried else NULL, &store,
                                 &ic, ic.current, record.start, record.pos, 0, 1,
                                 record.node_id,
                                 record.depth + 1, record.impurity_left,
                                 record.bounds[0], record.bounds[1], &params, &left)
                 _add_split_node(tree, splitter, &stats[0], &child[0],
-                                &given[n_stats + 1] if record.carried >= 0 else NULL,
-                                &pool, &ic, ic.current, record.pos, record.end,
+                                &given[n_stats + 1] if record.carried else NULL,
+                                &store, &ic, ic.current, record.pos, record.end,
                                 0, 0, record.node_id,
                                 record.depth + 1, record.impurity_right,
                                 record.bounds[2], record.bounds[3], &params, &right)
