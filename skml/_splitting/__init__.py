@@ -502,6 +502,38 @@ def _feature_groups(interaction_cst, n_features):
     return np.ascontiguousarray(words.T)
 
 
+# Criteria whose categories have an order with an optimal cut
+# (crit_category_key).
+CATEGORICAL_CRITERIA = ("newton", "squared_error", "friedman_mse", "poisson")
+
+
+def _categorical_mask(categorical, criterion, splitter, bins, n_outputs,
+                      n_features):
+    # build_tree's ``categorical``, checked: a uint8 mask, or None for none.
+    if categorical is None:
+        return None
+    mask = np.asarray(categorical)
+    if mask.dtype != bool or mask.shape != (n_features,):
+        raise ValueError(
+            f"categorical must be a boolean mask of shape ({n_features},); got "
+            f"dtype {mask.dtype} and shape {mask.shape}."
+        )
+    if not mask.any():
+        return None
+    if splitter != "hist" or bins is None:
+        raise ValueError(
+            "categorical features need splitter='hist' and their category "
+            "codes in bins."
+        )
+    if criterion not in CATEGORICAL_CRITERIA or n_outputs != 1:
+        raise ValueError(
+            f"categorical splits need one of the criteria {CATEGORICAL_CRITERIA} "
+            f"with one output; got criterion={criterion!r} with {n_outputs} "
+            "outputs."
+        )
+    return mask.astype(np.uint8)
+
+
 def build_tree(
     X,
     y,
@@ -534,6 +566,7 @@ def build_tree(
     sample_leaf=None,
     interaction_cst=None,
     log_tables=True,
+    categorical=None,
 ):
     """Grow a decision tree on validated data and return its :class:`Tree`.
 
@@ -642,6 +675,15 @@ def build_tree(
         Uplift only: when every weight is an integer, read the criterion's
         logarithms from tables (see ``_criterion.pxd``, "Log tables"); False
         computes them (for tests). The gains agree to rounding.
+    categorical : array-like of bool of shape (n_features,), default=None
+        With ``splitter="hist"`` and ``bins``: the features whose bin codes are
+        category codes (``0..n_bins - 1``; see the gradient boosting
+        estimators' binning). A split on one sends a set of categories left,
+        the best cut of the node's categories ordered by mean target (Newton:
+        by ``G / (H + l2_regularization)``), which is the best subset for one
+        output (Fisher 1958); values that are no category seen at fit go the
+        way of the missing values at predict time. Criteria ``"newton"``,
+        ``"squared_error"``, ``"friedman_mse"`` and ``"poisson"``, one output.
 
     Returns
     -------
@@ -677,6 +719,16 @@ def build_tree(
     source = criterion_source(
         criterion, y, sample_weight, n_classes, **newton, **uplift
     )
+    categorical = _categorical_mask(categorical, criterion, splitter, bins,
+                                    n_outputs, n_features)
+    if categorical is not None:
+        if monotonic_cst is not None and np.any(
+            np.asarray(monotonic_cst)[categorical.astype(bool)] != 0
+        ):
+            raise ValueError("a categorical feature cannot have a monotonic "
+                             "constraint.")
+        # The exact splitter has no categorical splits.
+        hist_exact_below = 0
     samples = np.flatnonzero(sample_weight != 0.0).astype(np.intp, copy=False)
     # The node value is as wide as the criterion declares.
     tree = Tree(n_features, source.n_values, n_outputs)
@@ -714,6 +766,7 @@ def build_tree(
             subtract_histograms,
             exact_below=hist_exact_below,
             n_threads=n_threads,
+            categorical=categorical,
         )
         if sparse:
             _set_csc(split_finder, X)

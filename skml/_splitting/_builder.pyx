@@ -42,6 +42,7 @@ import numpy as np
 
 from libc.math cimport INFINITY
 from libc.stdint cimport uint64_t
+from libc.string cimport memset
 from libcpp.algorithm cimport pop_heap, push_heap
 from libcpp.vector cimport vector
 
@@ -56,8 +57,8 @@ from skml._splitting._criterion cimport (
     crit_value,
 )
 from skml._splitting._splitter cimport SplitRecord, Splitter
-from skml._splitting._tree cimport TREE_UNDEFINED, TREE_LEAF, Node, Tree
-from skml.utils._typedefs cimport float64_t, intp_t, uint8_t
+from skml._splitting._tree cimport CAT_WORDS, TREE_UNDEFINED, TREE_LEAF, Node, Tree
+from skml.utils._typedefs cimport float64_t, intp_t, uint8_t, uint32_t
 
 
 cdef struct StackRecord:
@@ -317,6 +318,8 @@ def build_depth_first(Tree tree, Splitter splitter, intp_t min_samples_split,
             node_id = tree._add_node(rec.parent, rec.is_left, is_leaf, split.feature,
                                      split.threshold, impurity, n_node_samples, wn,
                                      split.missing_go_to_left)
+            if not is_leaf and split.categorical:
+                tree._set_categorical(node_id, split.cat_bits)
             crit_value(c, &stats[0], wn, tree.value_ptr + node_id * tree.value_stride)
             if is_leaf:
                 splitter.node_leaf(rec.start, rec.end)
@@ -414,6 +417,8 @@ cdef int _add_split_node(
     node_id = tree._add_node(parent, is_left, is_leaf, split.feature,
                              split.threshold, impurity, n_node_samples, wn,
                              split.missing_go_to_left)
+    if not is_leaf and split.categorical:
+        tree._set_categorical(node_id, split.cat_bits)
     crit_value(c, stats, wn, tree.value_ptr + node_id * tree.value_stride)
     if is_leaf:
         splitter.node_leaf(start, end)
@@ -519,6 +524,9 @@ def build_best_first(Tree tree, Splitter splitter, intp_t min_samples_split,
                 node.feature = TREE_UNDEFINED
                 node.threshold = TREE_UNDEFINED
                 node.missing_go_to_left = 0
+                if tree.cat_bits != NULL:
+                    memset(tree.cat_bits + record.node_id * CAT_WORDS, 0,
+                           CAT_WORDS * sizeof(uint32_t))
             else:
                 max_split_nodes -= 1
                 # Popped long after its node_split: its histogram, if still

@@ -5,8 +5,9 @@
 # and features scanned in parallel (kernels in _hist_kernels.pxd), with results
 # that do not depend on the thread count.
 
+from skml._splitting._hist_kernels cimport ScanNode
 from skml._splitting._splitter cimport SplitRecord, Splitter
-from skml.utils._typedefs cimport float64_t, intp_t, uint8_t
+from skml.utils._typedefs cimport float64_t, intp_t, uint8_t, uint32_t
 
 cdef struct HistSlot:
     float64_t* hist     # (hist_bins, width) statistics, weight, count per bin
@@ -33,6 +34,10 @@ cdef class HistSplitter(Splitter):
     cdef intp_t parallel_min_work               # less work per pass: one thread
     cdef float64_t[::1] thread_scratch          # per thread: acc (width), right
     cdef intp_t scratch_stride                  # its values per thread (padded)
+    cdef const uint8_t[::1] categorical         # per feature: its bins are categories
+    cdef bint any_categorical                   # some feature is categorical
+    cdef float64_t[::1] cat_keys                # per thread: category sort keys
+    cdef intp_t[::1] cat_order                  # per thread: categories in key order
     cdef intp_t[::1] drawn                      # features to scan, in draw order
     cdef float64_t[::1] drawn_proxy             # best proxy of each drawn feature
     cdef uint8_t[::1] drawn_split_buf           # storage of drawn_split
@@ -52,8 +57,12 @@ cdef class HistSplitter(Splitter):
     cdef intp_t _acquire(self, intp_t exclude) noexcept nogil
     cdef void _keep(self, intp_t slot, intp_t start, intp_t end) noexcept nogil
     cdef intp_t _partition(self, intp_t start, intp_t end, intp_t feature,
-                           intp_t bin, bint missing_go_to_left) noexcept nogil
+                           intp_t bin, const uint32_t* cat_bits,
+                           bint missing_go_to_left) noexcept nogil
     cdef void _fill(self, intp_t start, intp_t end, float64_t* hist) noexcept nogil
+    cdef float64_t _scan_one(self, const ScanNode* node, intp_t f,
+                             const float64_t* hist, intp_t t,
+                             SplitRecord* split) noexcept nogil
     cdef void _scan_drawn(self, intp_t n_drawn, const float64_t* hist,
                           const float64_t* parent, float64_t wn, intp_t n,
                           SplitRecord* best) noexcept nogil

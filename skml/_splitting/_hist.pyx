@@ -44,6 +44,7 @@ import numpy as np
 from cython.parallel cimport prange, threadid
 from libc.math cimport INFINITY
 from libc.stdlib cimport free, malloc, realloc
+from libc.string cimport memcpy
 
 from skml._splitting._criterion cimport (
     LAYOUT_DENSE,
@@ -56,11 +57,13 @@ from skml._splitting._hist_kernels cimport (
     MISSING_BIN,
     ScanNode,
     fill_features,
+    scan_categorical,
     scan_feature,
 )
 from skml._splitting._splitter cimport rand_int
+from skml._splitting._tree cimport CAT_WORDS
 from skml.utils._prefetch cimport PREFETCH_AHEAD, prefetch
-from skml.utils._typedefs cimport float64_t, intp_t, uint8_t
+from skml.utils._typedefs cimport float64_t, intp_t, uint8_t, uint32_t
 
 # Default memory budget of the histogram pool. A histogram of 20 features x 256
 # bins x 4 values (squared error) takes 160 KiB: max_leaf_nodes=255 keeps up to
@@ -96,8 +99,13 @@ cdef class HistSplitter(Splitter):
                  const float64_t[:, ::1] bin_thresholds,
                  const intp_t[::1] n_bins, bint subtract,
                  Py_ssize_t max_pool_bytes=MAX_POOL_BYTES, intp_t exact_below=0,
-                 int n_threads=1, parallel_min_work=None):
+                 int n_threads=1, parallel_min_work=None, categorical=None):
         """Bin codes (255 = missing), bin upper edges and bin counts.
+
+        ``categorical`` (a boolean mask over the features, or None) marks the
+        features whose codes are categories: their splits send a set of
+        categories left (``scan_categorical``) instead of the bins up to an
+        edge; the criterion must have a category order (``crit_category_key``).
 
         With ``subtract``, histograms are kept for subtraction within
         ``max_pool_bytes`` (at least two histograms are allowed). Fills and
@@ -129,6 +137,19 @@ cdef class HistSplitter(Splitter):
                                   else parallel_min_work)
         self.scratch_stride = ((self.width + n_stats + 7) // 8 + 1) * 8
         self.thread_scratch = np.zeros(self.n_threads * self.scratch_stride)
+        if categorical is None:
+            categorical = np.zeros(self.n_features, dtype=np.uint8)
+        categorical = np.ascontiguousarray(categorical, dtype=np.uint8)
+        if categorical.shape != (self.n_features,):
+            raise ValueError("set_bins: categorical must have one entry per "
+                             "feature.")
+        self.categorical = categorical
+        self.any_categorical = bool(categorical.any())
+        # Sort keys and the order of up to 255 categories, per thread (the
+        # intp stride pads each slice to whole cache lines).
+        n = 256 + 8 if self.any_categorical else 0
+        self.cat_keys = np.zeros(self.n_threads * n)
+        self.cat_order = np.zeros(self.n_threads * n, dtype=np.intp)
         n = max(self.n_features, 1)
         self.drawn = np.empty(n, dtype=np.intp)
         self.drawn_proxy = np.empty(n)
@@ -281,7 +302,8 @@ cdef class HistSplitter(Splitter):
         return 1
 
     cdef intp_t _partition(self, intp_t start, intp_t end, intp_t feature,
-                           intp_t bin, bint missing_go_to_left) noexcept nogil:
+                           intp_t bin, const uint32_t* cat_bits,
+                           bint missing_go_to_left) noexcept nogil:
         # Stable partition of samples[start:end] on the bin codes of
         # ``feature`` (left: code <= bin, or missing and missing_go_to_left);
         # returns the split position. The children's statistics and weights
@@ -313,14 +335,16 @@ cdef class HistSplitter(Splitter):
             for k in prange(n_chunks, schedule="static", num_threads=self.n_threads):
                 lo = k * PARTITION_CHUNK
                 chunk_left[k] = _partition_chunk(
-                    c, codes, self.n_features, <uint8_t> bin, missing_go_to_left,
+                    c, codes, self.n_features, <uint8_t> bin, cat_bits,
+                    missing_go_to_left,
                     samples + lo, min(PARTITION_CHUNK, n - lo), buf + lo,
                     chunk_stats + 2 * s * k)
         else:
             for k in range(n_chunks):
                 lo = k * PARTITION_CHUNK
                 chunk_left[k] = _partition_chunk(
-                    c, codes, self.n_features, <uint8_t> bin, missing_go_to_left,
+                    c, codes, self.n_features, <uint8_t> bin, cat_bits,
+                    missing_go_to_left,
                     samples + lo, min(PARTITION_CHUNK, n - lo), buf + lo,
                     chunk_stats + 2 * s * k)
         for j in range(2 * s):
@@ -378,41 +402,28 @@ cdef class HistSplitter(Splitter):
         # Scan the drawn features (self.drawn[:n_drawn]) of the node in
         # parallel, then keep the first in draw order of largest proxy.
         cdef ScanNode node
-        cdef intp_t j, f, t, stride = self.scratch_stride, width = self.width
-        cdef intp_t n_edges = self.bin_thresholds.shape[1]
+        cdef intp_t j
         cdef int n_threads = self.n_threads
         cdef const intp_t* drawn = &self.drawn[0]
         cdef float64_t* proxy = &self.drawn_proxy[0]
         cdef SplitRecord* split = self.drawn_split
-        cdef float64_t* scratch = &self.thread_scratch[0]
-        cdef const intp_t* offsets = &self.offsets[0]
-        cdef const intp_t* n_bins = &self.n_bins[0]
-        cdef const float64_t* edges = &self.bin_thresholds[0, 0]
         cdef float64_t best_proxy = -INFINITY
         node.crit = self.crit
         node.parent = parent
         node.wn = wn
         node.n = n
-        node.width = width
+        node.width = self.width
         node.min_samples_leaf = self.min_samples_leaf
         node.min_weight_leaf = self.min_weight_leaf
         # A scanned bin costs some eight bin updates of a fill (a proxy).
         if (n_threads == 1 or n_drawn <= 1 or 8 * n_drawn * self.hist_bins
                 < self.parallel_min_work * self.n_features):
             for j in range(n_drawn):
-                f = drawn[j]
-                proxy[j] = scan_feature(&node, f, n_bins[f],
-                                        hist + offsets[f] * width,
-                                        edges + f * n_edges, scratch,
-                                        scratch + width, &split[j])
+                proxy[j] = self._scan_one(&node, drawn[j], hist, 0, &split[j])
         else:
             for j in prange(n_drawn, schedule="static", num_threads=n_threads):
-                t = threadid()
-                f = drawn[j]
-                proxy[j] = scan_feature(&node, f, n_bins[f],
-                                        hist + offsets[f] * width,
-                                        edges + f * n_edges, scratch + t * stride,
-                                        scratch + t * stride + width, &split[j])
+                proxy[j] = self._scan_one(&node, drawn[j], hist, threadid(),
+                                          &split[j])
         for j in range(n_drawn):
             if proxy[j] > best_proxy:
                 best_proxy = proxy[j]
@@ -421,6 +432,27 @@ cdef class HistSplitter(Splitter):
                 best.threshold = split[j].threshold
                 best.n_missing = split[j].n_missing
                 best.missing_go_to_left = split[j].missing_go_to_left
+                best.categorical = split[j].categorical
+                if split[j].categorical:
+                    memcpy(best.cat_bits, split[j].cat_bits,
+                           CAT_WORDS * sizeof(uint32_t))
+
+    cdef float64_t _scan_one(self, const ScanNode* node, intp_t f,
+                             const float64_t* hist, intp_t t,
+                             SplitRecord* split) noexcept nogil:
+        # Scan feature f on thread t's scratch (ordered bins or categories).
+        cdef intp_t stride = self.scratch_stride, width = self.width
+        cdef intp_t cat_stride = 256 + 8
+        cdef float64_t* scratch = &self.thread_scratch[0] + t * stride
+        cdef const float64_t* h = hist + self.offsets[f] * width
+        if self.any_categorical and self.categorical[f]:
+            return scan_categorical(node, f, self.n_bins[f], h,
+                                    &self.cat_keys[0] + t * cat_stride,
+                                    &self.cat_order[0] + t * cat_stride,
+                                    scratch, scratch + width, split)
+        return scan_feature(node, f, self.n_bins[f], h,
+                            &self.bin_thresholds[f, 0], scratch, scratch + width,
+                            split)
 
     cdef void node_split(self, intp_t start, intp_t end,
                          const float64_t* parent, float64_t wn,
@@ -453,6 +485,7 @@ cdef class HistSplitter(Splitter):
         best.impurity_right = INFINITY
         best.missing_go_to_left = 0
         best.n_missing = 0
+        best.categorical = 0
 
         slot = self._find(start, end)
         if slot < 0:
@@ -502,8 +535,10 @@ cdef class HistSplitter(Splitter):
         self.children_known = 0
         if best.pos < end:
             # best.n_missing holds the bin of the split.
-            best.pos = self._partition(start, end, best.feature, best.n_missing,
-                                       best.missing_go_to_left)
+            best.pos = self._partition(
+                start, end, best.feature, best.n_missing,
+                best.cat_bits if best.categorical else NULL,
+                best.missing_go_to_left)
             h = hist + self.offsets[best.feature] * width
             best.n_missing = <intp_t> h[self.n_bins[best.feature] * width
                                         + n_stats + 1]
@@ -537,10 +572,11 @@ cdef class HistSplitter(Splitter):
 
 cdef intp_t _partition_chunk(
     const Criterion* c, const uint8_t* codes, intp_t n_features, uint8_t bin,
-    bint missing_go_to_left, const intp_t* samples, intp_t m, intp_t* buf,
-    float64_t* stats,
+    const uint32_t* cat_bits, bint missing_go_to_left, const intp_t* samples,
+    intp_t m, intp_t* buf, float64_t* stats,
 ) noexcept nogil:
     # One chunk of HistSplitter._partition: its m samples go to buf, the left
+    # (code <= bin, or for a categorical split (cat_bits) code in the set)
     # ones at the front in order, the right ones at the back in reverse order;
     # stats gets the left ones' statistics and weight (n_stats + 1 values),
     # then the right ones'. Returns the number of left samples. ``codes``
@@ -561,6 +597,8 @@ cdef intp_t _partition_chunk(
         code = codes[i * n_features]
         if code == MISSING_BIN:
             go_left = missing_go_to_left
+        elif cat_bits != NULL:  # a categorical split: the category's bit
+            go_left = (cat_bits[code >> 5] >> (code & 31)) & 1
         else:
             go_left = code <= bin
         if go_left:

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Authors: The skml developers
 # Inline kernels of the histogram splitter: fill the histograms of a block of
-# features, scan one feature's bins. Each touches only its own features' bins
+# features, scan one feature's bins (ordered, or categories). Each touches only its own features' bins
 # and the scratch it is given, so the splitter runs them for different features
 # on different threads (_hist.pyx).
 #
@@ -18,11 +18,13 @@ from skml._splitting._criterion cimport (
     LAYOUT_ONEHOT,
     Criterion,
     crit_admissible,
+    crit_category_key,
     crit_proxy,
 )
 from skml._splitting._splitter cimport SplitRecord
+from skml._splitting._tree cimport CAT_WORDS
 from skml.utils._prefetch cimport PREFETCH_AHEAD, prefetch
-from skml.utils._typedefs cimport float64_t, intp_t, uint8_t
+from skml.utils._typedefs cimport float64_t, intp_t, uint8_t, uint32_t
 
 cdef enum:
     MISSING_BIN = 255   # bin code of a missing value
@@ -155,6 +157,7 @@ cdef inline float64_t scan_feature(
     best.threshold = 0.0
     best.n_missing = 0
     best.missing_go_to_left = 0
+    best.categorical = 0
     last = n_bins - 1  # last non-empty non-missing bin
     while last >= 0 and hist[last * width + n_stats + 1] == 0:
         last -= 1
@@ -190,5 +193,82 @@ cdef inline float64_t scan_feature(
                     best.missing_go_to_left = n_left > n - n_left
                 else:
                     best.missing_go_to_left = sweep
+    out[0] = best
+    return best_proxy
+
+
+cdef inline float64_t scan_categorical(
+    const ScanNode* node, intp_t feature, intp_t n_bins, const float64_t* hist,
+    float64_t* keys, intp_t* order, float64_t* acc, float64_t* right,
+    SplitRecord* out,
+) noexcept nogil:
+    # Best split of a categorical feature (its bins are its categories): the
+    # node's categories are ordered by crit_category_key (ties by code, so the
+    # order and the tree do not depend on anything else), then cut as the bins
+    # of scan_feature are; the left set of the best cut goes to out.cat_bits.
+    # ``keys`` (n_bins) and ``order`` (n_bins) are the calling thread's scratch.
+    # For one output with a squared-error or Newton gain the best cut of this
+    # order is the best of all 2^(m-1) subsets (Fisher 1958).
+    cdef const Criterion* c = node.crit
+    cdef intp_t width = node.width, n_stats = c.n_stats, n = node.n
+    cdef intp_t k, b, u, v, m = 0, n_left, best_u = -1
+    cdef const float64_t* missing = hist + n_bins * width
+    cdef intp_t n_missing = <intp_t> missing[n_stats + 1]
+    cdef float64_t proxy, wl, key, wn = node.wn, best_proxy = -INFINITY
+    cdef bint sweep
+    cdef SplitRecord best
+    best.feature = feature
+    best.pos = 0
+    best.threshold = INFINITY
+    best.n_missing = 0
+    best.missing_go_to_left = 0
+    best.categorical = 1
+    memset(best.cat_bits, 0, CAT_WORDS * sizeof(uint32_t))
+    for b in range(n_bins):
+        if hist[b * width + n_stats + 1] == 0:
+            continue
+        key = crit_category_key(c, hist + b * width, hist[b * width + n_stats])
+        keys[b] = key
+        # Insertion sort by (key, code): m is at most 254, and a node's
+        # categories are usually few.
+        u = m
+        while u > 0 and keys[order[u - 1]] > key:
+            order[u] = order[u - 1]
+            u -= 1
+        order[u] = b
+        m += 1
+    for sweep in range(2 if n_missing else 1):
+        memset(acc, 0, width * sizeof(float64_t))
+        if sweep:
+            for k in range(width):
+                acc[k] = missing[k]
+        for u in range(m):
+            b = order[u]
+            for k in range(width):
+                acc[k] += hist[b * width + k]
+            if u == m - 1 and (sweep or n_missing == 0):
+                break  # nothing on the right
+            n_left = <intp_t> acc[n_stats + 1]
+            if n_left < node.min_samples_leaf:
+                continue
+            if n - n_left < node.min_samples_leaf:
+                break
+            wl = acc[n_stats]
+            if wl < node.min_weight_leaf or wn - wl < node.min_weight_leaf:
+                continue
+            if not crit_admissible(c, feature, node.parent, acc, wn, wl):
+                continue
+            proxy = crit_proxy(c, node.parent, acc, right, wn, wl)
+            if proxy > best_proxy:
+                best_proxy = proxy
+                best_u = u
+                best.pos = n_left
+                if n_missing == 0:
+                    best.missing_go_to_left = n_left > n - n_left
+                else:
+                    best.missing_go_to_left = sweep
+    for v in range(best_u + 1):
+        b = order[v]
+        best.cat_bits[b >> 5] |= (<uint32_t> 1) << (b & 31)
     out[0] = best
     return best_proxy

@@ -13,7 +13,9 @@ import numpy as np
 from libc.string cimport memcpy
 from libcpp.vector cimport vector
 
-from skml._splitting._tree cimport TREE_LEAF, TREE_UNDEFINED, Node, Tree
+from skml._splitting._tree cimport (
+    CAT_WORDS, TREE_LEAF, TREE_UNDEFINED, Node, Tree, is_categorical_node,
+)
 from skml.utils._typedefs cimport float64_t, intp_t, uint8_t
 
 
@@ -144,6 +146,9 @@ def prune_tree(Tree tree, float64_t ccp_alpha):
                                   orig.threshold, orig.impurity,
                                   orig.n_node_samples, orig.weighted_n_node_samples,
                                   orig.missing_go_to_left)
+        if not is_leaf and tree.cat_bits != NULL and is_categorical_node(
+                tree.cat_bits, node):
+            pruned._set_categorical(new_id, tree.cat_bits + node * CAT_WORDS)
         memcpy(pruned.value_ptr + new_id * pruned.value_stride,
                tree.value_ptr + node * tree.value_stride,
                tree.value_stride * sizeof(float64_t))

@@ -44,6 +44,8 @@ cdef struct SplitRecord:
     float64_t impurity_right    # impurity of the right child
     uint8_t missing_go_to_left  # whether NaN goes left
     intp_t n_missing            # samples with NaN in feature
+    uint8_t categorical         # a categorical split (HistSplitter only):
+    uint32_t cat_bits[8]        # category c goes left when bit c is set
 
 
 cdef class Splitter:

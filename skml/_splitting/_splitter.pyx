@@ -84,6 +84,7 @@ cdef inline void _init_split(SplitRecord* s, intp_t end) noexcept nogil:
     s.impurity_right = INFINITY
     s.missing_go_to_left = 0
     s.n_missing = 0
+    s.categorical = 0
 
 
 cdef class Splitter:

@@ -2,11 +2,23 @@
 # Authors: The skml developers
 # The fitted tree: a compact node array plus a value array.
 
-from skml.utils._typedefs cimport float32_t, float64_t, int32_t, intp_t, uint8_t
+from skml.utils._typedefs cimport (
+    float32_t, float64_t, int32_t, intp_t, uint8_t, uint32_t,
+)
 
 cdef enum:
     TREE_LEAF = -1          # child id of a leaf
     TREE_UNDEFINED = -2     # feature and threshold of a leaf; parent of the root
+
+# A categorical split node has a bitset of CAT_WORDS 32-bit words over the
+# category codes 0..254 (max_bins <= 255): bit c set sends category c left.
+# Code 255 is the missing bin, never a category, so its bit (the last one)
+# marks the node as categorical.
+cdef enum:
+    CAT_WORDS = 8
+    CAT_CODES = 255             # category codes 0..CAT_CODES - 1
+    CAT_MARKER_WORD = 7         # word and bit of the categorical marker
+    CAT_MARKER_BIT = 31
 
 cdef struct Node:
     intp_t left_child               # id of the left child, TREE_LEAF for a leaf
@@ -70,6 +82,50 @@ cdef inline intp_t leaf_of_row(const Node* root, const Rows* rows,
     return node - root
 
 
+cdef inline bint goes_left_categorical(const uint32_t* bits, float32_t x,
+                                       bint missing_go_to_left) noexcept nogil:
+    # A categorical node's direction for value x: its category's bit; NaN and
+    # values that are no category code (negative, too large, fractional) go
+    # with the missing values.
+    cdef intp_t code
+    if not (x >= 0.0 and x < CAT_CODES):
+        return missing_go_to_left
+    code = <intp_t> x
+    if code != x:
+        return missing_go_to_left
+    return (bits[code >> 5] >> (code & 31)) & 1
+
+
+cdef inline bint is_categorical_node(const uint32_t* cat_bits,
+                                     intp_t node_id) noexcept nogil:
+    return (cat_bits[node_id * CAT_WORDS + CAT_MARKER_WORD]
+            >> CAT_MARKER_BIT) & 1
+
+
+cdef inline intp_t leaf_of_row_cat(const Node* root, const uint32_t* cat_bits,
+                                   const Rows* rows, intp_t i) noexcept nogil:
+    # leaf_of_row for a tree with categorical nodes (``cat_bits``: CAT_WORDS
+    # words per node, see Tree.cat_bits).
+    cdef const Node* node = root
+    cdef float32_t x
+    cdef intp_t node_id = 0
+    cdef bint left
+    while node.left_child != TREE_LEAF:
+        x = row_value(rows, i, node.feature)
+        if is_categorical_node(cat_bits, node_id):
+            left = goes_left_categorical(cat_bits + node_id * CAT_WORDS, x,
+                                         node.missing_go_to_left)
+        elif x <= node.threshold:
+            left = 1
+        elif x > node.threshold:
+            left = 0
+        else:  # NaN
+            left = node.missing_go_to_left
+        node_id = node.left_child if left else node.right_child
+        node = &root[node_id]
+    return node_id
+
+
 cdef class Tree:
     cdef readonly intp_t n_features         # number of features of X
     cdef readonly object n_classes          # ndarray (n_outputs,) of class counts
@@ -81,6 +137,9 @@ cdef class Tree:
     cdef Node* nodes                        # (capacity,) node array
     cdef float64_t* value_ptr               # (capacity, n_outputs, max_n_classes)
     cdef intp_t value_stride                # n_outputs * max_n_classes
+    cdef uint32_t* cat_bits                 # (capacity, CAT_WORDS) bitsets of
+    #                                         the categorical nodes; NULL
+    #                                         while the tree has none
 
     cdef int _set_capacity(self, intp_t capacity) except -1 nogil
     cdef int _resize(self, intp_t capacity) except -1 nogil
@@ -90,6 +149,8 @@ cdef class Tree:
                           float64_t impurity, intp_t n_node_samples,
                           float64_t weighted_n_node_samples,
                           uint8_t missing_go_to_left) except -1 nogil
+    cdef int _set_categorical(self, intp_t node_id,
+                              const uint32_t* bits) except -1 nogil
     cdef void _apply(self, const float32_t[:, ::1] X,
                      intp_t[::1] out) noexcept nogil
     # Traversals of dense rows; X must have n_features columns (``_check_X``).

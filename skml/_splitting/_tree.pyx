@@ -6,12 +6,12 @@ import numpy as np
 from scipy.sparse import csr_matrix, issparse
 from scipy.sparse import vstack as sparse_vstack
 
-from libc.stdlib cimport free, realloc
+from libc.stdlib cimport calloc, free, realloc
 from libc.string cimport memcpy, memset
 from libc.math cimport INFINITY, isnan
 
 from skml.utils._state import bad_state, state_array, state_int, state_items
-from skml.utils._typedefs cimport float32_t, float64_t, intp_t, uint8_t
+from skml.utils._typedefs cimport float32_t, float64_t, intp_t, uint8_t, uint32_t
 
 cdef Node _dummy
 NODE_DTYPE = np.dtype({
@@ -194,6 +194,36 @@ def _check_nodes(f, intp_t n_features):
     raise bad_state("Tree", message)
 
 
+def _split_categorical_state(state):
+    # The state without its optional "categorical_bitsets" entry, and that
+    # entry (None when absent).
+    if isinstance(state, dict) and "categorical_bitsets" in state:
+        state = dict(state)
+        return state, state.pop("categorical_bitsets")
+    return state, None
+
+
+def _checked_bitsets(bitsets, f, intp_t n):
+    # The categorical bitsets of a state, (n, CAT_WORDS) uint32 values, whose
+    # marker bit is set on split nodes only and on one node at least.
+    if (not isinstance(bitsets, np.ndarray) or bitsets.dtype.kind not in "iu"
+            or bitsets.shape != (n, CAT_WORDS)):
+        raise bad_state(
+            "Tree", f"categorical_bitsets must be an integer ndarray of shape "
+            f"({n}, {CAT_WORDS})")
+    if bitsets.size and (bitsets.min() < 0 or bitsets.max() > 0xFFFFFFFF):
+        raise bad_state("Tree", "categorical_bitsets must hold 32-bit words")
+    bitsets = np.ascontiguousarray(bitsets, dtype=np.uint32)
+    marked = (bitsets[:, CAT_MARKER_WORD] >> CAT_MARKER_BIT).astype(bool)
+    if not marked.any():
+        raise bad_state("Tree", "categorical_bitsets mark no categorical node")
+    if np.any(marked & (f["left_child"] == TREE_LEAF)):
+        raise bad_state("Tree", "categorical_bitsets mark a leaf as categorical")
+    if np.any(bitsets[~marked] != 0):
+        raise bad_state("Tree", "a numeric node has categorical bits set")
+    return bitsets
+
+
 def _checked_state(state):
     """Check a tree's state and return it as ``(fields, value, n_features,
     n_classes, n_outputs, max_depth)``: ``fields`` maps each node field to a
@@ -273,6 +303,7 @@ cdef class Tree:
     def __cinit__(self, n_features=0, n_classes=None, n_outputs=1):
         self.nodes = NULL
         self.value_ptr = NULL
+        self.cat_bits = NULL
         self._set_shape(n_features, n_classes, n_outputs)
 
     def _set_shape(self, n_features, n_classes, n_outputs):
@@ -288,8 +319,10 @@ cdef class Tree:
             raise bad_state("Tree", f"n_classes {n_classes} must be >= 1")
         free(self.nodes)
         free(self.value_ptr)
+        free(self.cat_bits)
         self.nodes = NULL
         self.value_ptr = NULL
+        self.cat_bits = NULL
         self.n_features = n_features
         self.n_outputs = n_outputs
         self.n_classes = n_classes
@@ -302,6 +335,7 @@ cdef class Tree:
     def __dealloc__(self):
         free(self.nodes)
         free(self.value_ptr)
+        free(self.cat_bits)
 
     def __reduce__(self):
         return (Tree, (self.n_features, self.n_classes, self.n_outputs),
@@ -313,16 +347,23 @@ cdef class Tree:
                  "node_count": self.node_count, "value": self.value}
         for name in _FIELDS:
             state[name] = getattr(self, name)
+        if self.cat_bits != NULL:
+            # Only trees with categorical splits have the entry, so the state
+            # of the others is what it always was.
+            state["categorical_bitsets"] = self.categorical_bitsets
         return state
 
     def __setstate__(self, state):
         """Restore a pickled tree, after checking it (see ``_checked_state``):
         a corrupt or malicious state raises ValueError, so that no traversal
         can leave the node array, loop or read outside a row."""
+        state, bitsets = _split_categorical_state(state)
         f, value, n_features, n_classes, n_outputs, max_depth = (
             _checked_state(state)
         )
         cdef intp_t n = value.shape[0]
+        if bitsets is not None:
+            bitsets = _checked_bitsets(bitsets, f, n)
         self._set_shape(n_features, n_classes, n_outputs)
         self._resize(n)
         _fill_nodes(self.nodes, f["left_child"], f["right_child"], f["feature"],
@@ -333,6 +374,13 @@ cdef class Tree:
             memcpy(self.value_ptr, &flat[0], flat.shape[0] * sizeof(float64_t))
         self.node_count = n
         self.max_depth = max_depth
+        cdef const uint32_t[:, ::1] bits
+        cdef intp_t i
+        if bitsets is not None:
+            bits = bitsets
+            for i in range(n):
+                if bitsets[i, CAT_MARKER_WORD] >> CAT_MARKER_BIT:
+                    self._set_categorical(i, &bits[i, 0])
 
     def _check_X(self, X):
         # Traversals read X[i, feature] for the tree's features.
@@ -361,6 +409,15 @@ cdef class Tree:
         if capacity > self.capacity:
             memset(self.value_ptr + self.capacity * self.value_stride, 0,
                    (capacity - self.capacity) * self.value_stride * sizeof(float64_t))
+        if self.cat_bits != NULL:
+            ptr = realloc(self.cat_bits, capacity * CAT_WORDS * sizeof(uint32_t))
+            if ptr == NULL:
+                with gil:
+                    raise MemoryError()
+            self.cat_bits = <uint32_t*> ptr
+            if capacity > self.capacity:
+                memset(self.cat_bits + self.capacity * CAT_WORDS, 0,
+                       (capacity - self.capacity) * CAT_WORDS * sizeof(uint32_t))
         self.capacity = capacity
         return 0
 
@@ -391,6 +448,9 @@ cdef class Tree:
         node.n_node_samples = n_node_samples
         node.weighted_n_node_samples = weighted_n_node_samples
         node.missing_go_to_left = 0
+        if self.cat_bits != NULL:
+            memset(self.cat_bits + node_id * CAT_WORDS, 0,
+                   CAT_WORDS * sizeof(uint32_t))
         if parent != TREE_UNDEFINED:
             if is_left:
                 self.nodes[parent].left_child = node_id
@@ -410,14 +470,37 @@ cdef class Tree:
         self.node_count += 1
         return node_id
 
+    cdef int _set_categorical(self, intp_t node_id,
+                              const uint32_t* bits) except -1 nogil:
+        """Make split node ``node_id`` categorical: category c goes left when
+        bit c of ``bits`` (CAT_WORDS words) is set; its threshold becomes
+        +inf (a traversal unaware of categories sends every value left)."""
+        cdef intp_t k
+        if self.cat_bits == NULL:
+            self.cat_bits = <uint32_t*> calloc(self.capacity * CAT_WORDS,
+                                               sizeof(uint32_t))
+            if self.cat_bits == NULL:
+                with gil:
+                    raise MemoryError()
+        for k in range(CAT_WORDS):
+            self.cat_bits[node_id * CAT_WORDS + k] = bits[k]
+        self.cat_bits[node_id * CAT_WORDS + CAT_MARKER_WORD] |= (
+            (<uint32_t> 1) << CAT_MARKER_BIT)
+        self.nodes[node_id].threshold = INFINITY
+        return 0
+
     cdef void _apply(self, const float32_t[:, ::1] X,
                      intp_t[::1] out) noexcept nogil:
         cdef intp_t i
         cdef DenseRows rows
         rows.n_features = X.shape[1]
         rows.values = &X[0, 0] if X.shape[0] and X.shape[1] else NULL
-        for i in range(X.shape[0]):
-            out[i] = leaf_of_row(self.nodes, &rows, i)
+        if self.cat_bits == NULL:
+            for i in range(X.shape[0]):
+                out[i] = leaf_of_row(self.nodes, &rows, i)
+        else:
+            for i in range(X.shape[0]):
+                out[i] = leaf_of_row_cat(self.nodes, self.cat_bits, &rows, i)
 
     def apply(self, X):
         """Index of the leaf each row of ``X`` lands in.
@@ -464,6 +547,8 @@ cdef class Tree:
         cdef intp_t i, n = X.shape[0], k
         cdef const Node* node
         cdef float32_t x
+        cdef bint left
+        cdef const uint32_t* cat = self.cat_bits
         indptr = np.zeros(n + 1, dtype=np.intp)
         indices = np.empty(n * (1 + self.max_depth), dtype=np.intp)
         cdef intp_t[::1] indptr_mv = indptr
@@ -478,12 +563,15 @@ cdef class Tree:
                     if node.left_child == TREE_LEAF:
                         break
                     x = X[i, node.feature]
-                    if isnan(x):
-                        if node.missing_go_to_left:
-                            node = &self.nodes[node.left_child]
-                        else:
-                            node = &self.nodes[node.right_child]
-                    elif x <= node.threshold:
+                    if cat != NULL and is_categorical_node(cat, node - self.nodes):
+                        left = goes_left_categorical(
+                            cat + (node - self.nodes) * CAT_WORDS, x,
+                            node.missing_go_to_left)
+                    elif isnan(x):
+                        left = node.missing_go_to_left
+                    else:
+                        left = x <= node.threshold
+                    if left:
                         node = &self.nodes[node.left_child]
                     else:
                         node = &self.nodes[node.right_child]
@@ -568,6 +656,29 @@ cdef class Tree:
     @property
     def missing_go_to_left(self):
         return self._field("missing_go_to_left")
+
+    @property
+    def categorical_bitsets(self):
+        """Bitsets of the categorical split nodes, ndarray of shape
+        (node_count, 8) uint32 (bit c of row i: category c goes left at node
+        i; the last bit marks node i as categorical), or None when no node
+        splits on a category."""
+        if self.cat_bits == NULL:
+            return None
+        cdef intp_t n = self.node_count
+        out = np.empty((n, CAT_WORDS), dtype=np.uint32)
+        cdef uint32_t[:, ::1] mv = out
+        if n:
+            memcpy(&mv[0, 0], self.cat_bits, n * CAT_WORDS * sizeof(uint32_t))
+        return out
+
+    @property
+    def is_categorical(self):
+        """Whether each node is a categorical split, bool ndarray (node_count,)."""
+        bitsets = self.categorical_bitsets
+        if bitsets is None:
+            return np.zeros(self.node_count, dtype=bool)
+        return (bitsets[:, CAT_MARKER_WORD] >> CAT_MARKER_BIT).astype(bool)
 
     @property
     def n_leaves(self):

@@ -29,8 +29,10 @@ from cython.parallel cimport prange
 from libc.math cimport exp, fabs, log, log1p
 from libc.stdlib cimport free, malloc
 
-from skml._splitting._tree cimport DenseRows, Node, Tree, leaf_of_row
-from skml.utils._typedefs cimport float32_t, float64_t, intp_t
+from skml._splitting._tree cimport (
+    DenseRows, Node, Tree, leaf_of_row, leaf_of_row_cat,
+)
+from skml.utils._typedefs cimport float32_t, float64_t, intp_t, uint32_t
 
 cdef enum:
     SQUARED_ERROR = 0
@@ -237,18 +239,25 @@ def predict_raw(list trees, intp_t n_trees_per_iteration,
     cdef const Node** nodes = <const Node**> malloc(n_trees * sizeof(Node*))
     cdef const float64_t** values = <const float64_t**> malloc(
         n_trees * sizeof(float64_t*))
-    if nodes == NULL or values == NULL:
+    # Per tree: its categorical bitsets, NULL for a tree without categorical
+    # nodes (the plain traversal).
+    cdef const uint32_t** cat_bits = <const uint32_t**> malloc(
+        n_trees * sizeof(uint32_t*))
+    if nodes == NULL or values == NULL or cat_bits == NULL:
         free(nodes)
         free(values)
+        free(cat_bits)
         raise MemoryError()
     for t in range(n_trees):
         tree = trees[t]
         if tree.n_features > X.shape[1] or tree.value_stride != 1:
             free(nodes)
             free(values)
+            free(cat_bits)
             raise ValueError("X has fewer features than a tree reads.")
         nodes[t] = tree.nodes
         values[t] = tree.value_ptr
+        cat_bits[t] = tree.cat_bits
     # Blocks of 256 rows: a block's rows stay in cache through all the trees.
     block = 256
     n_blocks = (n + block - 1) // block
@@ -260,8 +269,15 @@ def predict_raw(list trees, intp_t n_trees_per_iteration,
                 start = b * block
                 stop = min(start + block, n)
                 for t in range(n_trees):
-                    for i in range(start, stop):
-                        out[t % K, i] += values[t][leaf_of_row(nodes[t], &rows, i)]
+                    if cat_bits[t] == NULL:
+                        for i in range(start, stop):
+                            out[t % K, i] += values[t][
+                                leaf_of_row(nodes[t], &rows, i)]
+                    else:
+                        for i in range(start, stop):
+                            out[t % K, i] += values[t][leaf_of_row_cat(
+                                nodes[t], cat_bits[t], &rows, i)]
     finally:
         free(nodes)
         free(values)
+        free(cat_bits)
