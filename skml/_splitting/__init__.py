@@ -567,6 +567,8 @@ def build_tree(
     interaction_cst=None,
     log_tables=True,
     categorical=None,
+    cat_smooth=0.0,
+    cat_min_support=1,
 ):
     """Grow a decision tree on validated data and return its :class:`Tree`.
 
@@ -684,6 +686,15 @@ def build_tree(
         output (Fisher 1958); values that are no category seen at fit go the
         way of the missing values at predict time. Criteria ``"newton"``,
         ``"squared_error"``, ``"friedman_mse"`` and ``"poisson"``, one output.
+    cat_smooth : float, default=0.0
+        Categorical splits: added to the denominator of the category keys
+        (``G / (H + l2_regularization + cat_smooth)``, or the sum of the
+        targets over the weight plus ``cat_smooth``), as LightGBM's
+        ``cat_smooth``: small categories are ordered nearer the middle. 0
+        gives the best subset.
+    cat_min_support : int, default=1
+        Categorical splits: categories with fewer samples in a node are not
+        ordered there; they go right.
 
     Returns
     -------
@@ -721,6 +732,11 @@ def build_tree(
     )
     categorical = _categorical_mask(categorical, criterion, splitter, bins,
                                     n_outputs, n_features)
+    if not (cat_smooth >= 0.0 and int(cat_min_support) == cat_min_support >= 1):
+        raise ValueError(
+            "cat_smooth must be >= 0 and cat_min_support an integer >= 1; got "
+            f"{cat_smooth!r} and {cat_min_support!r}."
+        )
     if categorical is not None:
         if monotonic_cst is not None and np.any(
             np.asarray(monotonic_cst)[categorical.astype(bool)] != 0
@@ -767,6 +783,8 @@ def build_tree(
             exact_below=hist_exact_below,
             n_threads=n_threads,
             categorical=categorical,
+            cat_smooth=cat_smooth,
+            cat_min_support=cat_min_support,
         )
         if sparse:
             _set_csc(split_finder, X)

@@ -830,20 +830,25 @@ cdef inline void crit_value(const Criterion* c, const float64_t* stats,
     # No other kind: CriterionSource admits only the kinds above.
 
 
-cdef inline float64_t crit_category_key(const Criterion* c, const float64_t* stats,
-                                       float64_t wn) noexcept nogil:
+cdef inline float64_t crit_category_key(
+    const Criterion* c, const float64_t* stats, float64_t wn, float64_t smooth,
+) noexcept nogil:
     """Sort key of a category of a categorical split, from the statistics
     of its samples: categories in increasing key order are cut into a left
     and a right set as ordered bins are. For one output with a squared-error
-    (or Newton) gain, the best cut of that order is the best of all subsets
-    (Fisher 1958): the key is the mean for SQUARED_ERROR and POISSON, G / (H +
-    l2) (minus the Newton step) for NEWTON."""
+    (or Newton) gain and ``smooth`` zero, the best cut of that order is the
+    best of all subsets (Fisher 1958): the key is the mean for SQUARED_ERROR
+    and POISSON, G / (H + l2) (minus the Newton step) for NEWTON. ``smooth``
+    > 0 is added to the denominator (LightGBM's cat_smooth): a category of few
+    samples is ordered nearer the middle, which makes the cuts noisy ones of
+    small categories less often."""
     cdef float64_t d
     if c.kind == NEWTON:
-        d = stats[1] + c.l2
+        d = stats[1] + c.l2 + smooth
         return stats[0] / d if d > 0.0 else 0.0
     elif c.kind == SQUARED_ERROR or c.kind == POISSON:
-        return stats[0] / wn if wn > 0.0 else 0.0
+        d = wn + smooth
+        return stats[0] / d if d > 0.0 else 0.0
     return 0.0  # not reached: build_tree admits categorical features for these
 
 

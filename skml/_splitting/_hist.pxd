@@ -36,6 +36,8 @@ cdef class HistSplitter(Splitter):
     cdef intp_t scratch_stride                  # its values per thread (padded)
     cdef const uint8_t[::1] categorical         # per feature: its bins are categories
     cdef bint any_categorical                   # some feature is categorical
+    cdef float64_t cat_smooth                   # see ScanNode
+    cdef intp_t cat_min_support                 # see ScanNode
     cdef float64_t[::1] cat_keys                # per thread: category sort keys
     cdef intp_t[::1] cat_order                  # per thread: categories in key order
     cdef intp_t[::1] drawn                      # features to scan, in draw order

@@ -99,7 +99,8 @@ cdef class HistSplitter(Splitter):
                  const float64_t[:, ::1] bin_thresholds,
                  const intp_t[::1] n_bins, bint subtract,
                  Py_ssize_t max_pool_bytes=MAX_POOL_BYTES, intp_t exact_below=0,
-                 int n_threads=1, parallel_min_work=None, categorical=None):
+                 int n_threads=1, parallel_min_work=None, categorical=None,
+                 float64_t cat_smooth=0.0, intp_t cat_min_support=1):
         """Bin codes (255 = missing), bin upper edges and bin counts.
 
         ``categorical`` (a boolean mask over the features, or None) marks the
@@ -145,6 +146,8 @@ cdef class HistSplitter(Splitter):
                              "feature.")
         self.categorical = categorical
         self.any_categorical = bool(categorical.any())
+        self.cat_smooth = cat_smooth
+        self.cat_min_support = cat_min_support
         # Sort keys and the order of up to 255 categories, per thread (the
         # intp stride pads each slice to whole cache lines).
         n = 256 + 8 if self.any_categorical else 0
@@ -415,6 +418,8 @@ cdef class HistSplitter(Splitter):
         node.width = self.width
         node.min_samples_leaf = self.min_samples_leaf
         node.min_weight_leaf = self.min_weight_leaf
+        node.cat_smooth = self.cat_smooth
+        node.cat_min_support = self.cat_min_support
         # A scanned bin costs some eight bin updates of a fill (a proxy).
         if (n_threads == 1 or n_drawn <= 1 or 8 * n_drawn * self.hist_bins
                 < self.parallel_min_work * self.n_features):

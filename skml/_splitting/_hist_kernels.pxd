@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Authors: The skml developers
 # Inline kernels of the histogram splitter: fill the histograms of a block of
-# features, scan one feature's bins (ordered, or categories). Each touches only its own features' bins
-# and the scratch it is given, so the splitter runs them for different features
-# on different threads (_hist.pyx).
+# features, scan one feature's bins (ordered, or categories). Each touches only
+# its own features' bins and the scratch it is given, so the splitter runs them
+# for different features on different threads (_hist.pyx).
 #
 # A histogram bin holds ``width = n_stats + 2`` values: the criterion's
 # statistics, then the weight and the count of the node's samples in the bin.
@@ -132,6 +132,9 @@ cdef struct ScanNode:
     intp_t width                # values per histogram bin
     intp_t min_samples_leaf     # fewest samples in a child
     float64_t min_weight_leaf   # least weight in a child
+    float64_t cat_smooth        # categorical: smoothing of the category keys
+    intp_t cat_min_support      # categorical: fewest samples of an ordered
+    #                             category (the others go right)
 
 
 cdef inline float64_t scan_feature(
@@ -208,7 +211,9 @@ cdef inline float64_t scan_categorical(
     # of scan_feature are; the left set of the best cut goes to out.cat_bits.
     # ``keys`` (n_bins) and ``order`` (n_bins) are the calling thread's scratch.
     # For one output with a squared-error or Newton gain the best cut of this
-    # order is the best of all 2^(m-1) subsets (Fisher 1958).
+    # order is the best of all 2^(m-1) subsets (Fisher 1958) when cat_smooth is
+    # zero and every category is ordered. Categories of fewer than
+    # cat_min_support samples are not ordered: they stay on the right.
     cdef const Criterion* c = node.crit
     cdef intp_t width = node.width, n_stats = c.n_stats, n = node.n
     cdef intp_t k, b, u, v, m = 0, n_left, best_u = -1
@@ -225,9 +230,11 @@ cdef inline float64_t scan_categorical(
     best.categorical = 1
     memset(best.cat_bits, 0, CAT_WORDS * sizeof(uint32_t))
     for b in range(n_bins):
-        if hist[b * width + n_stats + 1] == 0:
+        if (hist[b * width + n_stats + 1] == 0
+                or hist[b * width + n_stats + 1] < node.cat_min_support):
             continue
-        key = crit_category_key(c, hist + b * width, hist[b * width + n_stats])
+        key = crit_category_key(c, hist + b * width, hist[b * width + n_stats],
+                                node.cat_smooth)
         keys[b] = key
         # Insertion sort by (key, code): m is at most 254, and a node's
         # categories are usually few.

@@ -32,6 +32,14 @@ from sklearn.utils.multiclass import check_classification_targets
 
 from skml._splitting import bin_features, build_tree
 from skml.ensemble import _gb_kernels
+from skml.ensemble._gb_categorical import (
+    bin_categorical,
+    check_codes,
+    check_n_categories,
+    pandas_codes,
+    resolve_categorical_features,
+    unknown_to_missing,
+)
 from skml.ensemble._gb_interactions import (
     _column_groups,
     _resolve_interaction_cst,
@@ -55,6 +63,12 @@ from skml.utils._sklearn import (
 _MAX_SEED = 2**31 - 2
 _EARLY_STOPPING_AUTO_ROWS = 10_000
 _SCORER_TRAIN_ROWS = 10_000  # training rows a scorer is evaluated on
+# Categorical splits, as scikit-learn's HistGradientBoosting (its
+# MIN_CAT_SUPPORT for both): category keys G / (H + l2 + 10), and categories of
+# fewer than 10 samples in a node stay on the right. Both make splits on noisy
+# small categories rarer.
+_CAT_SMOOTH = 10.0
+_CAT_MIN_SUPPORT = 10
 
 
 def _resolve_monotonic_cst(estimator):
@@ -168,6 +182,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         "min_child_weight": [Interval(Real, 0, None, closed="left")],
         "l2_regularization": [Interval(Real, 0, None, closed="left")],
         "l1_regularization": [Interval(Real, 0, None, closed="left")],
+        "categorical_features": ["array-like", StrOptions({"from_dtype"}), None],
         "monotonic_cst": ["array-like", dict, None],
         "interaction_cst": [
             list,
@@ -203,6 +218,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         min_child_weight,
         l2_regularization,
         l1_regularization,
+        categorical_features,
         monotonic_cst,
         interaction_cst,
         max_bins,
@@ -228,6 +244,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         self.min_child_weight = min_child_weight
         self.l2_regularization = l2_regularization
         self.l1_regularization = l1_regularization
+        self.categorical_features = categorical_features
         self.monotonic_cst = monotonic_cst
         self.interaction_cst = interaction_cst
         self.max_bins = max_bins
@@ -308,6 +325,11 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         start_time = time.perf_counter()
         if not (self.warm_start and self._is_fitted()):
             self._clear_state()
+        # A DataFrame's category columns are encoded before validation (which
+        # would reject their values); other inputs are resolved once validated.
+        dataframe = hasattr(X, "columns") and hasattr(X, "dtypes")
+        if dataframe:
+            X, categorical, categories = self._categorical_input(X)
         X, y = validate_data(
             self,
             X,
@@ -317,6 +339,8 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             order="C",
             reset=not self._is_fitted(),
         )
+        if not dataframe:
+            X, categorical, categories = self._categorical_input(X)
         y = self._encode_y(y, fitting=True)
         sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
         sample_weight = self._sample_weight(y, sample_weight)
@@ -332,6 +356,8 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                     "X_val and y_val are passed to fit while early_stopping is "
                     "False; set early_stopping to 'auto' or True."
                 )
+            if categories is not None:
+                X_val, _ = pandas_codes(X_val, categorical, categories)
             X_val = validate_data(
                 self,
                 X_val,
@@ -395,10 +421,28 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 self._check_split(y_train)
         elif not self.do_early_stopping_:
             X_val = y_val = sample_weight_val = None
+        known = {}
+        if categorical is not None:
+            check_codes(X, categorical, self.max_bins)  # clear errors on all X
+            known = check_codes(X_train, categorical, self.max_bins)
+            if X_val is not None:
+                X_val = unknown_to_missing(X_val, known)
+        self.is_categorical_ = (
+            np.zeros(X.shape[1], dtype=bool) if categorical is None else categorical
+        )
+        self._categories = categories
+        self._known_categories = known
 
         loss = self._make_loss(y_train)
         K = loss.n_trees
         monotonic_cst = _resolve_monotonic_cst(self)
+        if monotonic_cst is not None and categorical is not None:
+            both = np.flatnonzero((monotonic_cst != 0) & categorical)
+            if both.size:
+                raise ValueError(
+                    f"Categorical features {both.tolist()} have monotonic "
+                    "constraints; a categorical feature cannot have one."
+                )
         if monotonic_cst is not None and K != 1:
             raise ValueError(
                 "monotonic constraints are not supported for multiclass classification."
@@ -443,6 +487,8 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         bins = bin_features(
             X_train, max_bins=self.max_bins, seed=base_seed, n_threads=n_threads
         )
+        if known:
+            bins = bin_categorical(bins, X_train, known)
         gradient = np.empty((K, n_samples))
         hessian = np.empty((K, n_samples))
         sample_leaf = np.empty(n_samples, dtype=np.intp)
@@ -460,6 +506,8 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             l1_regularization=self.l1_regularization,
             min_child_weight=self.min_child_weight,
             n_threads=n_threads,
+            cat_smooth=_CAT_SMOOTH,
+            cat_min_support=_CAT_MIN_SUPPORT,
         )
         stopped = self.do_early_stopping_ and self._should_stop(
             val_scores or train_scores
@@ -493,6 +541,9 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             tree_cst = monotonic_cst
             if columns is not None and monotonic_cst is not None:
                 tree_cst = monotonic_cst[columns]
+            tree_categorical = categorical
+            if columns is not None and categorical is not None:
+                tree_categorical = categorical[columns]
             tree_groups = _column_groups(interaction_cst, columns, n_features)
             shape = np.broadcast_to(np.float32(0), (n_samples, len(tree_bins[2])))
             trees = []
@@ -506,6 +557,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                     hessians=hessian[k],
                     monotonic_cst=tree_cst,
                     interaction_cst=tree_groups,
+                    categorical=tree_categorical,
                     seed=(seed + k) % _MAX_SEED,
                     sample_leaf=sample_leaf,
                     **tree_params,
@@ -573,6 +625,28 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 f"{time.perf_counter() - start_time:.3f}s"
             )
         return self
+
+    def _categorical_input(self, X):
+        # The categorical mask of X's columns (None for none), X with its
+        # pandas category columns as codes, and their categories (None when
+        # X is no DataFrame). A warm start keeps the first fit's encoding.
+        categorical = resolve_categorical_features(self.categorical_features, X)
+        if self._is_fitted():
+            before = self.is_categorical_
+            now = np.zeros(len(before), dtype=bool)
+            if categorical is not None:
+                now = categorical
+            if now.shape != before.shape or np.any(now != before):
+                raise ValueError(
+                    "categorical_features changed since the previous fit; a warm "
+                    "start needs the same categorical features."
+                )
+            if self._categories is not None:
+                X, _ = pandas_codes(X, categorical, self._categories)
+            return X, categorical, self._categories
+        X, categories = pandas_codes(X, categorical)
+        check_n_categories(categories, self.max_bins)
+        return X, categorical, categories
 
     def _check_split(self, y_train):
         """Hook: classifiers check every class is left in the training part."""
@@ -661,7 +735,10 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
 
     def _validate_X_predict(self, X):
         check_is_fitted(self)
-        return validate_data(
+        categories = getattr(self, "_categories", None)
+        if categories is not None:
+            X, _ = pandas_codes(X, self.is_categorical_, categories)
+        X = validate_data(
             self,
             X,
             dtype=np.float32,
@@ -669,6 +746,8 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             order="C",
             reset=False,
         )
+        # Categories not seen at fit go the way of the missing values.
+        return unknown_to_missing(X, getattr(self, "_known_categories", {}))
 
     def _raw_predict(self, X):
         X = self._validate_X_predict(X)
@@ -767,6 +846,20 @@ class GradientBoostingClassifier(ClassifierMixin, BaseGradientBoosting):
         L2 penalty (lambda) of the leaf values.
     l1_regularization : float, default=0.0
         L1 penalty (alpha) of the leaf values.
+    categorical_features : "from_dtype", array-like of int, bool or str, or None, \
+default="from_dtype"
+        Features split by sets of categories instead of thresholds: integer
+        indices, a boolean mask, feature names, or ``"from_dtype"`` for the
+        pandas ``category`` columns of ``X`` (none for other inputs); None
+        for none. A categorical feature holds category codes, integers in
+        ``[0, max_bins)`` (NaN for missing), or is a pandas ``category``
+        column of at most ``max_bins`` categories, whose categories are
+        remembered and matched by value at predict time. A split orders the
+        node's categories by their gradient statistics and cuts that order
+        (as LightGBM and scikit-learn's HistGradientBoosting do), which finds
+        the best subset for the Newton gain. At predict time, categories not
+        seen at fit go the way of the missing values. See the
+        :ref:`User Guide <gb_categorical>`.
     monotonic_cst : array-like of int of shape (n_features,) or dict, default=None
         Monotonic constraint of each feature: 1 for an increasing, -1 for a
         decreasing, 0 for an unconstrained raw prediction along it. A dict maps
@@ -841,6 +934,8 @@ of int, default=None
         Whether early stopping was on.
     feature_importances_ : ndarray of shape (n_features,)
         Normalised total split gain of each feature.
+    is_categorical_ : ndarray of shape (n_features,), bool
+        Whether each feature is categorical.
     n_features_in_ : int
         Number of features seen in fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -880,6 +975,7 @@ of int, default=None
         min_child_weight=1e-3,
         l2_regularization=0.0,
         l1_regularization=0.0,
+        categorical_features="from_dtype",
         monotonic_cst=None,
         interaction_cst=None,
         max_bins=255,
@@ -907,6 +1003,7 @@ of int, default=None
             min_child_weight=min_child_weight,
             l2_regularization=l2_regularization,
             l1_regularization=l1_regularization,
+            categorical_features=categorical_features,
             monotonic_cst=monotonic_cst,
             interaction_cst=interaction_cst,
             max_bins=max_bins,
@@ -1123,6 +1220,20 @@ class GradientBoostingRegressor(RegressorMixin, BaseGradientBoosting):
         L2 penalty (lambda) of the leaf values.
     l1_regularization : float, default=0.0
         L1 penalty (alpha) of the leaf values.
+    categorical_features : "from_dtype", array-like of int, bool or str, or None, \
+default="from_dtype"
+        Features split by sets of categories instead of thresholds: integer
+        indices, a boolean mask, feature names, or ``"from_dtype"`` for the
+        pandas ``category`` columns of ``X`` (none for other inputs); None
+        for none. A categorical feature holds category codes, integers in
+        ``[0, max_bins)`` (NaN for missing), or is a pandas ``category``
+        column of at most ``max_bins`` categories, whose categories are
+        remembered and matched by value at predict time. A split orders the
+        node's categories by their gradient statistics and cuts that order
+        (as LightGBM and scikit-learn's HistGradientBoosting do), which finds
+        the best subset for the Newton gain. At predict time, categories not
+        seen at fit go the way of the missing values. See the
+        :ref:`User Guide <gb_categorical>`.
     monotonic_cst : array-like of int of shape (n_features,) or dict, default=None
         Monotonic constraint of each feature: 1 for an increasing, -1 for a
         decreasing, 0 for an unconstrained raw prediction along it. A dict maps
@@ -1194,6 +1305,8 @@ of int, default=None
         Whether early stopping was on.
     feature_importances_ : ndarray of shape (n_features,)
         Normalised total split gain of each feature.
+    is_categorical_ : ndarray of shape (n_features,), bool
+        Whether each feature is categorical.
     n_features_in_ : int
         Number of features seen in fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -1234,6 +1347,7 @@ of int, default=None
         min_child_weight=1e-3,
         l2_regularization=0.0,
         l1_regularization=0.0,
+        categorical_features="from_dtype",
         monotonic_cst=None,
         interaction_cst=None,
         max_bins=255,
@@ -1260,6 +1374,7 @@ of int, default=None
             min_child_weight=min_child_weight,
             l2_regularization=l2_regularization,
             l1_regularization=l1_regularization,
+            categorical_features=categorical_features,
             monotonic_cst=monotonic_cst,
             interaction_cst=interaction_cst,
             max_bins=max_bins,
