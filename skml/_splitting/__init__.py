@@ -682,9 +682,12 @@ def build_tree(
         category codes (``0..n_bins - 1``; see the gradient boosting
         estimators' binning). A split on one sends a set of categories left,
         the best cut of the node's categories ordered by mean target (Newton:
-        by ``G / (H + l2_regularization)``), which is the best subset for one
-        output (Fisher 1958); values that are no category seen at fit go the
-        way of the missing values at predict time. Criteria ``"newton"``,
+        by ``G / (H + l2_regularization)``). For squared error, and Newton
+        without L2 penalty, that is the best of all subsets (Fisher 1958);
+        with a penalty (or ``cat_smooth``) it is LightGBM's and scikit-learn's
+        approximation of it. At predict time an integer code whose bit is
+        clear goes right; values that are no code (NaN, negative, fractional,
+        255 or more) go the way of the missing values. Criteria ``"newton"``,
         ``"squared_error"``, ``"friedman_mse"`` and ``"poisson"``, one output.
     cat_smooth : float, default=0.0
         Categorical splits: added to the denominator of the category keys

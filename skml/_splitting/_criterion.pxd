@@ -835,10 +835,11 @@ cdef inline float64_t crit_category_key(
 ) noexcept nogil:
     """Sort key of a category of a categorical split, from the statistics
     of its samples: categories in increasing key order are cut into a left
-    and a right set as ordered bins are. For one output with a squared-error
-    (or Newton) gain and ``smooth`` zero, the best cut of that order is the
-    best of all subsets (Fisher 1958): the key is the mean for SQUARED_ERROR
-    and POISSON, G / (H + l2) (minus the Newton step) for NEWTON. ``smooth``
+    and a right set as ordered bins are: the mean for SQUARED_ERROR and
+    POISSON, G / (H + l2) (minus the Newton step) for NEWTON. For squared error,
+    and Newton with l2 zero, with ``smooth`` zero, the best cut of that order
+    is the best of all subsets (Fisher 1958); with l2 > 0 it is the
+    approximation that LightGBM and HistGradientBoosting make. ``smooth``
     > 0 is added to the denominator (LightGBM's cat_smooth): a category of few
     samples is ordered nearer the middle, which makes the cuts noisy ones of
     small categories less often."""

@@ -210,10 +210,10 @@ cdef inline float64_t scan_categorical(
     # order and the tree do not depend on anything else), then cut as the bins
     # of scan_feature are; the left set of the best cut goes to out.cat_bits.
     # ``keys`` (n_bins) and ``order`` (n_bins) are the calling thread's scratch.
-    # For one output with a squared-error or Newton gain the best cut of this
-    # order is the best of all 2^(m-1) subsets (Fisher 1958) when cat_smooth is
-    # zero and every category is ordered. Categories of fewer than
-    # cat_min_support samples are not ordered: they stay on the right.
+    # For squared error (Newton with l2 zero) the best cut of this order is
+    # the best of all 2^(m-1) subsets (Fisher 1958) when cat_smooth is zero and
+    # every category is ordered; otherwise a close approximation. Categories
+    # of fewer than cat_min_support samples are not ordered: they stay right.
     cdef const Criterion* c = node.crit
     cdef intp_t width = node.width, n_stats = c.n_stats, n = node.n
     cdef intp_t k, b, u, v, m = 0, n_left, best_u = -1

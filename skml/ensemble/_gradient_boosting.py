@@ -855,9 +855,10 @@ default="from_dtype"
         ``[0, max_bins)`` (NaN for missing), or is a pandas ``category``
         column of at most ``max_bins`` categories, whose categories are
         remembered and matched by value at predict time. A split orders the
-        node's categories by their gradient statistics and cuts that order
-        (as LightGBM and scikit-learn's HistGradientBoosting do), which finds
-        the best subset for the Newton gain. At predict time, categories not
+        node's categories by ``G / (H + l2_regularization + 10)`` and cuts
+        that order, categories of fewer than 10 samples in the node staying
+        on the right, as scikit-learn's HistGradientBoosting does (and
+        LightGBM, with its own constants). At predict time, categories not
         seen at fit go the way of the missing values. See the
         :ref:`User Guide <gb_categorical>`.
     monotonic_cst : array-like of int of shape (n_features,) or dict, default=None
@@ -1229,9 +1230,10 @@ default="from_dtype"
         ``[0, max_bins)`` (NaN for missing), or is a pandas ``category``
         column of at most ``max_bins`` categories, whose categories are
         remembered and matched by value at predict time. A split orders the
-        node's categories by their gradient statistics and cuts that order
-        (as LightGBM and scikit-learn's HistGradientBoosting do), which finds
-        the best subset for the Newton gain. At predict time, categories not
+        node's categories by ``G / (H + l2_regularization + 10)`` and cuts
+        that order, categories of fewer than 10 samples in the node staying
+        on the right, as scikit-learn's HistGradientBoosting does (and
+        LightGBM, with its own constants). At predict time, categories not
         seen at fit go the way of the missing values. See the
         :ref:`User Guide <gb_categorical>`.
     monotonic_cst : array-like of int of shape (n_features,) or dict, default=None
