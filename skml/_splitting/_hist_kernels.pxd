@@ -206,21 +206,27 @@ cdef inline float64_t scan_categorical(
     SplitRecord* out,
 ) noexcept nogil:
     # Best split of a categorical feature (its bins are its categories): the
-    # node's categories are ordered by crit_category_key (ties by code, so the
-    # order and the tree do not depend on anything else), then cut as the bins
-    # of scan_feature are; the left set of the best cut goes to out.cat_bits.
-    # ``keys`` (n_bins) and ``order`` (n_bins) are the calling thread's scratch.
-    # For squared error (Newton with l2 zero) the best cut of this order is
-    # the best of all 2^(m-1) subsets (Fisher 1958) when cat_smooth is zero and
-    # every category is ordered; otherwise a close approximation. Categories
-    # of fewer than cat_min_support samples are not ordered: they stay right.
+    # node's categories of at least cat_min_support samples are ordered by
+    # crit_category_key (ties by code, so the order and the tree do not depend
+    # on anything else) and cut as the bins of scan_feature are: the left set
+    # is a prefix of the order. The rare categories, left out of the order, are
+    # on the right of every cut; when there are some, the reversed order is cut
+    # too, so that they can join either end of the order (scikit-learn's
+    # HistGradientBoosting puts them with the side of more categories).
+    # Missing values are tried on the right, then on the left. The left set of
+    # the best cut goes to out.cat_bits. ``keys`` and ``order`` (n_bins each)
+    # are the calling thread's scratch. For squared error (Newton with l2
+    # zero) with cat_smooth zero and cat_min_support 1, the best cut of the
+    # order is the best of all 2^(m-1) subsets (Fisher 1958); otherwise a
+    # close approximation.
     cdef const Criterion* c = node.crit
     cdef intp_t width = node.width, n_stats = c.n_stats, n = node.n
     cdef intp_t k, b, u, v, m = 0, n_left, best_u = -1
+    cdef bint rare = 0
     cdef const float64_t* missing = hist + n_bins * width
     cdef intp_t n_missing = <intp_t> missing[n_stats + 1]
     cdef float64_t proxy, wl, key, wn = node.wn, best_proxy = -INFINITY
-    cdef bint sweep
+    cdef bint sweep, reverse, best_reverse = 0
     cdef SplitRecord best
     best.feature = feature
     best.pos = 0
@@ -230,8 +236,10 @@ cdef inline float64_t scan_categorical(
     best.categorical = 1
     memset(best.cat_bits, 0, CAT_WORDS * sizeof(uint32_t))
     for b in range(n_bins):
-        if (hist[b * width + n_stats + 1] == 0
-                or hist[b * width + n_stats + 1] < node.cat_min_support):
+        if hist[b * width + n_stats + 1] == 0:
+            continue
+        if hist[b * width + n_stats + 1] < node.cat_min_support:
+            rare = 1
             continue
         key = crit_category_key(c, hist + b * width, hist[b * width + n_stats],
                                 node.cat_smooth)
@@ -244,38 +252,40 @@ cdef inline float64_t scan_categorical(
             u -= 1
         order[u] = b
         m += 1
-    for sweep in range(2 if n_missing else 1):
-        memset(acc, 0, width * sizeof(float64_t))
-        if sweep:
-            for k in range(width):
-                acc[k] = missing[k]
-        for u in range(m):
-            b = order[u]
-            for k in range(width):
-                acc[k] += hist[b * width + k]
-            if u == m - 1 and (sweep or n_missing == 0):
-                break  # nothing on the right
-            n_left = <intp_t> acc[n_stats + 1]
-            if n_left < node.min_samples_leaf:
-                continue
-            if n - n_left < node.min_samples_leaf:
-                break
-            wl = acc[n_stats]
-            if wl < node.min_weight_leaf or wn - wl < node.min_weight_leaf:
-                continue
-            if not crit_admissible(c, feature, node.parent, acc, wn, wl):
-                continue
-            proxy = crit_proxy(c, node.parent, acc, right, wn, wl)
-            if proxy > best_proxy:
-                best_proxy = proxy
-                best_u = u
-                best.pos = n_left
-                if n_missing == 0:
-                    best.missing_go_to_left = n_left > n - n_left
-                else:
-                    best.missing_go_to_left = sweep
+    for reverse in range(2 if rare else 1):
+        for sweep in range(2 if n_missing else 1):
+            memset(acc, 0, width * sizeof(float64_t))
+            if sweep:
+                for k in range(width):
+                    acc[k] = missing[k]
+            for u in range(m):
+                b = order[m - 1 - u] if reverse else order[u]
+                for k in range(width):
+                    acc[k] += hist[b * width + k]
+                n_left = <intp_t> acc[n_stats + 1]
+                if n_left >= n:
+                    break  # nothing on the right
+                if n_left < node.min_samples_leaf:
+                    continue
+                if n - n_left < node.min_samples_leaf:
+                    break
+                wl = acc[n_stats]
+                if wl < node.min_weight_leaf or wn - wl < node.min_weight_leaf:
+                    continue
+                if not crit_admissible(c, feature, node.parent, acc, wn, wl):
+                    continue
+                proxy = crit_proxy(c, node.parent, acc, right, wn, wl)
+                if proxy > best_proxy:
+                    best_proxy = proxy
+                    best_u = u
+                    best_reverse = reverse
+                    best.pos = n_left
+                    if n_missing == 0:
+                        best.missing_go_to_left = n_left > n - n_left
+                    else:
+                        best.missing_go_to_left = sweep
     for v in range(best_u + 1):
-        b = order[v]
+        b = order[m - 1 - v] if best_reverse else order[v]
         best.cat_bits[b >> 5] |= (<uint32_t> 1) << (b & 31)
     out[0] = best
     return best_proxy
