@@ -759,7 +759,11 @@ cdef inline float64_t crit_gain(
         # S_left + S_right - S_parent (an impurity is minus a score).
         return imp_parent - imp_left - imp_right
     elif _is_uplift(c):
-        return _uplift_gain(c, parent, left, right, wn, wl)
+        # The node's gain weighted by its share of the samples, as the impurity
+        # decrease above: best-first growth splits the leaf that adds most to
+        # the tree, not a small leaf of a large gain. (The sign, hence
+        # crit_accept_split, is the node's gain's.)
+        return (wn / wn_total) * _uplift_gain(c, parent, left, right, wn, wl)
     return -INFINITY  # not reached: CriterionSource admits only the kinds above
 
 
