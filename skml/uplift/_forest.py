@@ -282,6 +282,9 @@ class UpliftRandomForestClassifier(BaseUpliftForest):
         bins of features binned once into at most 255 intervals (faster).
     max_depth : int or None, default=5
         Deepest allowed node; None for no limit.
+    max_leaf_nodes : int or None, default=None
+        Grow every tree best first with at most ``max_leaf_nodes`` leaves (see
+        :class:`UpliftTreeClassifier`); None for no limit.
     min_samples_leaf : int or float, default=100
         Fewest samples in a leaf (a float: a fraction of the samples).
     min_samples_treatment : float, default=10
@@ -364,6 +367,7 @@ class UpliftRandomForestClassifier(BaseUpliftForest):
         criterion="KL",
         splitter="best",
         max_depth=5,
+        max_leaf_nodes=None,
         min_samples_leaf=100,
         min_samples_treatment=10,
         n_reg=10,
@@ -381,6 +385,7 @@ class UpliftRandomForestClassifier(BaseUpliftForest):
         self.criterion = criterion
         self.splitter = splitter
         self.max_depth = max_depth
+        self.max_leaf_nodes = max_leaf_nodes
         self.min_samples_leaf = min_samples_leaf
         self.min_samples_treatment = min_samples_treatment
         self.n_reg = n_reg
@@ -417,6 +422,9 @@ class UpliftRandomForestRegressor(BaseUpliftForest):
         bins of features binned once into at most 255 intervals (faster).
     max_depth : int or None, default=5
         Deepest allowed node; None for no limit.
+    max_leaf_nodes : int or None, default=None
+        Grow every tree best first with at most ``max_leaf_nodes`` leaves (see
+        :class:`UpliftTreeClassifier`); None for no limit.
     min_samples_leaf : int or float, default=100
         Fewest samples in a leaf (a float: a fraction of the samples).
     min_samples_treatment : float, default=10
@@ -495,6 +503,7 @@ class UpliftRandomForestRegressor(BaseUpliftForest):
         criterion="squared_effect",
         splitter="best",
         max_depth=5,
+        max_leaf_nodes=None,
         min_samples_leaf=100,
         min_samples_treatment=10,
         n_reg=10,
@@ -511,6 +520,7 @@ class UpliftRandomForestRegressor(BaseUpliftForest):
         self.criterion = criterion
         self.splitter = splitter
         self.max_depth = max_depth
+        self.max_leaf_nodes = max_leaf_nodes
         self.min_samples_leaf = min_samples_leaf
         self.min_samples_treatment = min_samples_treatment
         self.n_reg = n_reg

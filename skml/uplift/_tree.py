@@ -161,6 +161,7 @@ class BaseUpliftTree(UpliftMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "splitter": [StrOptions({"best", "hist"})],
         "max_depth": [Interval(Integral, 1, None, closed="left"), None],
+        "max_leaf_nodes": [Interval(Integral, 2, None, closed="left"), None],
         "min_samples_leaf": [
             Interval(Integral, 1, None, closed="left"),
             Interval(RealNotInt, 0.0, 1.0, closed="neither"),
@@ -210,7 +211,7 @@ class BaseUpliftTree(UpliftMixin, BaseEstimator):
         n_groups = self.treatment_groups_.shape[0] + 1
         check_groups_present(codes, sample_weight, n_groups, self.treatment_groups_)
         X = X.tocsc() if issparse(X) else X
-        X = X.astype(np.float32)
+        X = X.astype(np.float32, copy=False)  # validated: no second copy
         return X, y, codes, sample_weight, n_groups
 
     def _grow(self, X, y, codes, sample_weight, n_groups, seed, bins=None):
@@ -251,6 +252,7 @@ class BaseUpliftTree(UpliftMixin, BaseEstimator):
             criterion=self._criteria[self.criterion],
             splitter=self.splitter,
             max_depth=self.max_depth,
+            max_leaf_nodes=self.max_leaf_nodes,
             min_samples_leaf=min_samples_leaf,
             max_features=max_features,
             seed=seed,
@@ -423,6 +425,11 @@ class UpliftTreeClassifier(BaseUpliftTree):
         data).
     max_depth : int or None, default=3
         Deepest allowed node; None for no limit.
+    max_leaf_nodes : int or None, default=None
+        Grow the tree best first with at most ``max_leaf_nodes`` leaves: the
+        leaf whose best split has the largest gain (of ``criterion``, times
+        the leaf's share of the samples' weight) is split next. None grows
+        depth first, with no limit on the number of leaves.
     min_samples_leaf : int or float, default=100
         Fewest samples in a leaf (a float: a fraction of the samples).
     min_samples_treatment : float, default=10
@@ -499,6 +506,7 @@ class UpliftTreeClassifier(BaseUpliftTree):
         criterion="KL",
         splitter="best",
         max_depth=3,
+        max_leaf_nodes=None,
         min_samples_leaf=100,
         min_samples_treatment=10,
         n_reg=100,
@@ -512,6 +520,7 @@ class UpliftTreeClassifier(BaseUpliftTree):
         self.criterion = criterion
         self.splitter = splitter
         self.max_depth = max_depth
+        self.max_leaf_nodes = max_leaf_nodes
         self.min_samples_leaf = min_samples_leaf
         self.min_samples_treatment = min_samples_treatment
         self.n_reg = n_reg
@@ -544,6 +553,11 @@ class UpliftTreeRegressor(BaseUpliftTree):
         bins of features binned into at most 255 intervals.
     max_depth : int or None, default=3
         Deepest allowed node; None for no limit.
+    max_leaf_nodes : int or None, default=None
+        Grow the tree best first with at most ``max_leaf_nodes`` leaves: the
+        leaf whose best split has the largest gain (of ``criterion``, times
+        the leaf's share of the samples' weight) is split next. None grows
+        depth first, with no limit on the number of leaves.
     min_samples_leaf : int or float, default=100
         Fewest samples in a leaf (a float: a fraction of the samples).
     min_samples_treatment : float, default=10
@@ -606,6 +620,7 @@ class UpliftTreeRegressor(BaseUpliftTree):
         criterion="squared_effect",
         splitter="best",
         max_depth=3,
+        max_leaf_nodes=None,
         min_samples_leaf=100,
         min_samples_treatment=10,
         n_reg=100,
@@ -618,6 +633,7 @@ class UpliftTreeRegressor(BaseUpliftTree):
         self.criterion = criterion
         self.splitter = splitter
         self.max_depth = max_depth
+        self.max_leaf_nodes = max_leaf_nodes
         self.min_samples_leaf = min_samples_leaf
         self.min_samples_treatment = min_samples_treatment
         self.n_reg = n_reg
