@@ -147,16 +147,11 @@ def pandas_codes(X, mask, categories=None):
 
 
 def check_codes(X, mask, max_bins):
-    """Known categories of each categorical feature of the validated float
-    ``X`` (a boolean array of length n_codes, the largest code plus one);
-    clear errors for values that are no code in ``[0, max_bins)``."""
-    known = {}
+    """Clear errors for values of the categorical features of the validated
+    float ``X`` that are no code in ``[0, max_bins)``."""
     for f in np.flatnonzero(mask):
         values = X[:, f]
         values = values[~np.isnan(values)]
-        if values.size == 0:
-            known[f] = np.zeros(1, dtype=bool)
-            continue
         bad = (values < 0) | (values >= max_bins) | (values != np.floor(values))
         if bad.any():
             raise ValueError(
@@ -166,8 +161,18 @@ def check_codes(X, mask, max_bins):
                 f"as 0..k-1 (OrdinalEncoder) or pass a pandas category column "
                 f"of at most max_bins categories."
             )
-        seen = np.zeros(int(values.max()) + 1, dtype=bool)
-        seen[values.astype(np.intp)] = True
+
+
+def seen_categories(X, mask):
+    """The categories seen in each categorical feature of ``X`` (checked by
+    check_codes): a boolean array of length the largest code plus one (1 for
+    a feature of missing values only), by feature index."""
+    known = {}
+    for f in np.flatnonzero(mask):
+        values = X[:, f]
+        codes = values[~np.isnan(values)].astype(np.intp)
+        seen = np.zeros(codes.max() + 1 if codes.size else 1, dtype=bool)
+        seen[codes] = True
         known[f] = seen
     return known
 

@@ -38,6 +38,7 @@ from skml.ensemble._gb_categorical import (
     check_n_categories,
     pandas_codes,
     resolve_categorical_features,
+    seen_categories,
     unknown_to_missing,
 )
 from skml.ensemble._gb_interactions import (
@@ -423,8 +424,8 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             X_val = y_val = sample_weight_val = None
         known = {}
         if categorical is not None:
-            check_codes(X, categorical, self.max_bins)  # clear errors on all X
-            known = check_codes(X_train, categorical, self.max_bins)
+            check_codes(X, categorical, self.max_bins)
+            known = seen_categories(X_train, categorical)
             if X_val is not None:
                 X_val = unknown_to_missing(X_val, known)
         self.is_categorical_ = (
