@@ -8,7 +8,7 @@ from skml.ensemble._forest_classes import (
     RandomForestClassifier,
     RandomForestRegressor,
 )
-from skml.ensemble._gradient_boosting import (
+from skml.ensemble._gb_classes import (
     GradientBoostingClassifier,
     GradientBoostingRegressor,
 )
