@@ -137,6 +137,28 @@ cdef struct ScanNode:
     #                             category (the others go right)
 
 
+cdef inline float64_t cut_proxy(
+    const ScanNode* node, intp_t feature, const float64_t* acc, float64_t* right,
+    bint* stop,
+) noexcept nogil:
+    # Proxy of the cut whose left side sums to ``acc`` (a bin: statistics,
+    # weight, count), -inf when the cut is not admissible; sets stop[0] when no
+    # later cut of the sweep (a larger left side) can be. ``right`` is scratch.
+    cdef const Criterion* c = node.crit
+    cdef intp_t n_left = <intp_t> acc[c.n_stats + 1]
+    cdef float64_t wl = acc[c.n_stats]
+    if n_left < node.min_samples_leaf:
+        return -INFINITY
+    if node.n - n_left < node.min_samples_leaf:
+        stop[0] = 1
+        return -INFINITY
+    if wl < node.min_weight_leaf or node.wn - wl < node.min_weight_leaf:
+        return -INFINITY
+    if not crit_admissible(c, feature, node.parent, acc, node.wn, wl):
+        return -INFINITY
+    return crit_proxy(c, node.parent, acc, right, node.wn, wl)
+
+
 cdef inline float64_t scan_feature(
     const ScanNode* node, intp_t feature, intp_t n_bins, const float64_t* hist,
     const float64_t* thresholds, float64_t* acc, float64_t* right,
@@ -152,8 +174,8 @@ cdef inline float64_t scan_feature(
     cdef intp_t k, b, last, n_left
     cdef const float64_t* missing = hist + n_bins * width
     cdef intp_t n_missing = <intp_t> missing[n_stats + 1]
-    cdef float64_t proxy, wl, wn = node.wn, best_proxy = -INFINITY
-    cdef bint sweep
+    cdef float64_t proxy, best_proxy = -INFINITY
+    cdef bint sweep, stop
     cdef SplitRecord best
     best.feature = feature
     best.pos = 0
@@ -166,6 +188,7 @@ cdef inline float64_t scan_feature(
         last -= 1
     for sweep in range(2 if n_missing else 1):
         memset(acc, 0, width * sizeof(float64_t))
+        stop = 0
         if sweep:
             for k in range(width):
                 acc[k] = missing[k]
@@ -176,18 +199,11 @@ cdef inline float64_t scan_feature(
                 acc[k] += hist[b * width + k]
             if b == last and (sweep or n_missing == 0):
                 break  # nothing on the right
-            n_left = <intp_t> acc[n_stats + 1]
-            if n_left < node.min_samples_leaf:
-                continue
-            if n - n_left < node.min_samples_leaf:
+            proxy = cut_proxy(node, feature, acc, right, &stop)
+            if stop:
                 break
-            wl = acc[n_stats]
-            if wl < node.min_weight_leaf or wn - wl < node.min_weight_leaf:
-                continue
-            if not crit_admissible(c, feature, node.parent, acc, wn, wl):
-                continue
-            proxy = crit_proxy(c, node.parent, acc, right, wn, wl)
             if proxy > best_proxy:
+                n_left = <intp_t> acc[n_stats + 1]
                 best_proxy = proxy
                 best.pos = n_left
                 best.threshold = INFINITY if b == last else thresholds[b]
@@ -225,8 +241,8 @@ cdef inline float64_t scan_categorical(
     cdef bint rare = 0
     cdef const float64_t* missing = hist + n_bins * width
     cdef intp_t n_missing = <intp_t> missing[n_stats + 1]
-    cdef float64_t proxy, wl, key, wn = node.wn, best_proxy = -INFINITY
-    cdef bint sweep, reverse, best_reverse = 0
+    cdef float64_t proxy, key, best_proxy = -INFINITY
+    cdef bint sweep, stop, reverse, best_reverse = 0
     cdef SplitRecord best
     best.feature = feature
     best.pos = 0
@@ -255,6 +271,7 @@ cdef inline float64_t scan_categorical(
     for reverse in range(2 if rare else 1):
         for sweep in range(2 if n_missing else 1):
             memset(acc, 0, width * sizeof(float64_t))
+            stop = 0
             if sweep:
                 for k in range(width):
                     acc[k] = missing[k]
@@ -265,16 +282,9 @@ cdef inline float64_t scan_categorical(
                 n_left = <intp_t> acc[n_stats + 1]
                 if n_left >= n:
                     break  # nothing on the right
-                if n_left < node.min_samples_leaf:
-                    continue
-                if n - n_left < node.min_samples_leaf:
+                proxy = cut_proxy(node, feature, acc, right, &stop)
+                if stop:
                     break
-                wl = acc[n_stats]
-                if wl < node.min_weight_leaf or wn - wl < node.min_weight_leaf:
-                    continue
-                if not crit_admissible(c, feature, node.parent, acc, wn, wl):
-                    continue
-                proxy = crit_proxy(c, node.parent, acc, right, wn, wl)
                 if proxy > best_proxy:
                     best_proxy = proxy
                     best_u = u
