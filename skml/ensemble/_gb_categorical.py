@@ -104,6 +104,25 @@ def resolve_categorical_features(categorical_features, X):
     return mask if mask.any() else None
 
 
+def check_undeclared_categories(X, mask):
+    """Clear error for a pandas category column of non-numeric categories that
+    ``mask`` leaves numeric (its values cannot be converted to floats)."""
+    undeclared = [
+        f
+        for f in _pandas_categorical_columns(X)
+        if (mask is None or not mask[f])
+        and X.iloc[:, f].cat.categories.dtype.kind not in "biuf"
+    ]
+    if undeclared:
+        names = [str(X.columns[f]) for f in undeclared]
+        raise ValueError(
+            f"Columns {names} are pandas category columns of non-numeric "
+            "categories, but categorical_features does not declare them "
+            "categorical; add them to categorical_features (or use its default, "
+            "'from_dtype')."
+        )
+
+
 def pandas_codes(X, mask, categories=None):
     """X with its categorical pandas columns replaced by their float codes
     (NaN for missing, and at predict time for categories not in

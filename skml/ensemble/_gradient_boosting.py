@@ -34,6 +34,7 @@ from skml.ensemble._gb_categorical import (
     bin_categorical,
     check_codes,
     check_n_categories,
+    check_undeclared_categories,
     pandas_codes,
     resolve_categorical_features,
     seen_categories,
@@ -550,6 +551,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             if self._categories is not None:
                 X, _ = pandas_codes(X, categorical, self._categories)
             return X, categorical, self._categories
+        check_undeclared_categories(X, categorical)
         X, categories = pandas_codes(X, categorical)
         check_n_categories(categories, self.max_bins)
         return X, categorical, categories

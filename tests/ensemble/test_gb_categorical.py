@@ -735,6 +735,28 @@ def test_gb_categorical_monotonic_cst_refused():
     ).fit(X, y)
 
 
+def test_gb_categorical_undeclared_category_column_named():
+    # A category column of strings left numeric cannot be converted to floats:
+    # the error names the column and categorical_features.
+    pd = pytest.importorskip("pandas")
+    X, y = _category_data(0, 300, n_categories=10)
+    frame = pd.DataFrame(X, columns=["a", "b", "c"]).assign(
+        a=lambda f: pd.Categorical(f["a"].astype(int).astype(str))
+    )
+    kw = dict(n_estimators=2, **NO_ES)
+    message = r"Columns \['a'\] are pandas category columns.*categorical_features"
+    for undeclared in (None, [1]):
+        with pytest.raises(ValueError, match=message):
+            GradientBoostingRegressor(categorical_features=undeclared, **kw).fit(
+                frame, y
+            )
+    # Declared, or numeric categories left numeric: fitted.
+    GradientBoostingRegressor(categorical_features=["a"], **kw).fit(frame, y)
+    numeric = frame.assign(a=lambda f: pd.Categorical(X[:, 0].astype(int)))
+    reg = GradientBoostingRegressor(categorical_features=None, **kw).fit(numeric, y)
+    assert not reg.is_categorical_.any()
+
+
 @pytest.mark.parametrize("new", [None, [1], [0, 1]])
 def test_gb_categorical_warm_start_change_refused(new):
     X, y = _category_data(0, 300, n_categories=10)
