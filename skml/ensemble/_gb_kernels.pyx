@@ -26,13 +26,15 @@ is defined with ``l2_regularization=0`` (the split core requires ``H > 0``).
 """
 
 from cython.parallel cimport prange
-from libc.math cimport exp, fabs, log, log1p
+from libc.math cimport INFINITY, exp, fabs, log, log1p, nextafterf
 from libc.stdlib cimport free, malloc
 
 from skml._splitting._tree cimport (
-    DenseRows, Node, Tree, leaf_of_row, leaf_of_row_cat,
+    TREE_LEAF, DenseRows, Node, Tree, leaf_of_row_cat,
 )
-from skml.utils._typedefs cimport float32_t, float64_t, intp_t, uint32_t
+from skml.utils._typedefs cimport (
+    float32_t, float64_t, int32_t, intp_t, uint32_t,
+)
 
 cdef enum:
     SQUARED_ERROR = 0
@@ -218,66 +220,190 @@ def remap_features(Tree tree, const intp_t[::1] columns, intp_t n_features):
     tree.n_features = n_features
 
 
+cdef struct FlatNode:
+    # A node of the prediction layout (16 bytes, four to a cache line): the
+    # nodes of all trees in one array, each split's children side by side, so
+    # that a row moves to ``left + goes_right`` without a branch.
+    float32_t threshold     # split: X[:, feature] <= threshold goes left
+    int32_t feature         # split: feature; leaf: -1
+    int32_t left            # split: index of the left child (right: left + 1)
+    int32_t missing_right   # split: NaN goes right
+
+
+cdef float32_t _float32_at_most(float64_t t) noexcept nogil:
+    # The largest float32 not above t: for a float32 x, x <= t exactly when
+    # x <= this value, so the float32 comparison routes as the float64 one.
+    cdef float32_t r = <float32_t> t
+    if r > t:
+        r = nextafterf(r, -INFINITY)
+    return r
+
+
+cdef intp_t _flatten_tree(const Node* nodes, const float64_t* values,
+                          FlatNode* flat, float64_t* flat_value, intp_t at,
+                          intp_t* queue) noexcept nogil:
+    # Write a tree's nodes at flat[at:] breadth first, children in adjacent
+    # slots; a leaf's value goes to flat_value at its slot. ``queue`` has room
+    # for the tree's nodes. Returns the slot after the tree.
+    cdef intp_t head = 0, tail = 1, node_id, slot, next_slot = at + 1
+    queue[0] = 0
+    while head < tail:
+        node_id = queue[head]
+        slot = at + head
+        head += 1
+        if nodes[node_id].left_child == TREE_LEAF:
+            # A leaf keeps every row where it is (x > inf is false, NaN stays
+            # left), so all rows take the tree's depth in steps.
+            flat[slot].feature = 0
+            flat[slot].threshold = INFINITY
+            flat[slot].left = <int32_t> slot
+            flat[slot].missing_right = 0
+            flat_value[slot] = values[node_id]
+            continue
+        flat[slot].feature = <int32_t> nodes[node_id].feature
+        flat[slot].threshold = _float32_at_most(nodes[node_id].threshold)
+        flat[slot].left = <int32_t> next_slot
+        flat[slot].missing_right = not nodes[node_id].missing_go_to_left
+        flat_value[slot] = 0.0
+        queue[tail] = nodes[node_id].left_child
+        queue[tail + 1] = nodes[node_id].right_child
+        tail += 2
+        next_slot += 2
+    return next_slot
+
+
+cdef enum:
+    PREDICT_BLOCK = 64      # rows of a prediction block (they stay in L1)
+
+
+cdef struct Forest:
+    # The trees of a prediction (predict_raw), tree t being either flat
+    # (``cat_bits[t]`` NULL: its nodes from flat[roots[t]], ``depths[t]``
+    # levels) or walked on its Node array (it has categorical nodes).
+    intp_t n_trees
+    intp_t K                        # trees per iteration (rows of out)
+    const FlatNode* flat
+    const float64_t* flat_value
+    const intp_t* roots
+    const intp_t* depths
+    const Node** nodes
+    const float64_t** values
+    const uint32_t** cat_bits
+
+
+cdef void _predict_block(const Forest* forest, const DenseRows* X,
+                         intp_t start, intp_t stop, float64_t* out,
+                         intp_t n_rows) noexcept nogil:
+    # Add every tree's leaf value of rows start..stop-1 (at most
+    # PREDICT_BLOCK) to out (K, n_rows), trees in order. A flat tree moves all
+    # the block's rows one level at a time: the rows' steps are independent,
+    # so the CPU overlaps their loads instead of waiting on one row's chain of
+    # nodes, and no step branches on the data.
+    cdef intp_t at[PREDICT_BLOCK]
+    cdef intp_t t, _level, i, m = stop - start, n_features = X.n_features
+    cdef const float32_t* rows = X.values + start * n_features
+    cdef const FlatNode* flat = forest.flat
+    cdef const FlatNode* node
+    cdef float32_t x
+    cdef float64_t* target
+    for t in range(forest.n_trees):
+        target = out + (t % forest.K) * n_rows + start
+        if forest.cat_bits[t] != NULL:
+            for i in range(m):
+                target[i] += forest.values[t][leaf_of_row_cat(
+                    forest.nodes[t], forest.cat_bits[t], X, start + i)]
+            continue
+        for i in range(m):
+            at[i] = forest.roots[t]
+        for _level in range(forest.depths[t]):
+            for i in range(m):
+                node = &flat[at[i]]
+                x = rows[i * n_features + node.feature]
+                at[i] = node.left + ((x > node.threshold)
+                                     | ((x != x) & node.missing_right))
+        for i in range(m):
+            target[i] += forest.flat_value[at[i]]
+
+
 def predict_raw(list trees, intp_t n_trees_per_iteration,
                 const float32_t[:, ::1] X, float64_t[:, ::1] out,
                 int n_threads=1):
     """Add the leaf value of tree ``t`` (of every row of ``X``) to
     ``out[t % n_trees_per_iteration]``; ``out`` has shape
-    (n_trees_per_iteration, n_rows). Rows are split into one block per thread;
-    within a block trees are visited in order, so sums do not depend on the
-    thread count."""
-    cdef intp_t n_trees = len(trees), n = X.shape[0], t, i, b, start, stop
-    cdef intp_t K = n_trees_per_iteration, block, n_blocks
+    (n_trees_per_iteration, n_rows). Rows are split into blocks; within a
+    block trees are visited in order, so sums do not depend on the thread
+    count.
+
+    Trees without categorical nodes are first copied to a compact layout
+    (``FlatNode``), which routes every row exactly as the tree does.
+    """
+    cdef intp_t n_trees = len(trees), n = X.shape[0], t, b, total = 0
+    cdef intp_t n_blocks, max_nodes = 1
     cdef Tree tree
     cdef DenseRows rows
+    cdef Forest forest
     if n_trees == 0 or n == 0:
         return
-    if out.shape[0] != K or out.shape[1] != n:
+    if out.shape[0] != n_trees_per_iteration or out.shape[1] != n:
         raise ValueError("out must have shape (n_trees_per_iteration, n_rows).")
-    rows.values = &X[0, 0] if X.shape[1] else NULL
-    rows.n_features = X.shape[1]
-    cdef const Node** nodes = <const Node**> malloc(n_trees * sizeof(Node*))
-    cdef const float64_t** values = <const float64_t**> malloc(
-        n_trees * sizeof(float64_t*))
-    # Per tree: its categorical bitsets, NULL for a tree without categorical
-    # nodes (the plain traversal).
-    cdef const uint32_t** cat_bits = <const uint32_t**> malloc(
-        n_trees * sizeof(uint32_t*))
-    if nodes == NULL or values == NULL or cat_bits == NULL:
-        free(nodes)
-        free(values)
-        free(cat_bits)
-        raise MemoryError()
+    if not out.is_c_contig():
+        raise ValueError("out must be C-contiguous.")
     for t in range(n_trees):
         tree = trees[t]
         if tree.n_features > X.shape[1] or tree.value_stride != 1:
-            free(nodes)
-            free(values)
-            free(cat_bits)
             raise ValueError("X has fewer features than a tree reads.")
-        nodes[t] = tree.nodes
-        values[t] = tree.value_ptr
-        cat_bits[t] = tree.cat_bits
-    # Blocks of 256 rows: a block's rows stay in cache through all the trees.
-    block = 256
-    n_blocks = (n + block - 1) // block
-    if n * n_trees < PARALLEL_MIN_SAMPLES:
-        n_threads = 1
+        total += tree.node_count
+        max_nodes = max(max_nodes, tree.node_count)
+    rows.values = &X[0, 0] if X.shape[1] else NULL
+    rows.n_features = X.shape[1]
+    forest.n_trees = n_trees
+    forest.K = n_trees_per_iteration
+    cdef FlatNode* flat = <FlatNode*> malloc(total * sizeof(FlatNode))
+    cdef float64_t* flat_value = <float64_t*> malloc(total * sizeof(float64_t))
+    cdef intp_t* roots = <intp_t*> malloc(n_trees * sizeof(intp_t))
+    cdef intp_t* depths = <intp_t*> malloc(n_trees * sizeof(intp_t))
+    cdef const Node** nodes = <const Node**> malloc(n_trees * sizeof(Node*))
+    cdef const float64_t** values = <const float64_t**> malloc(
+        n_trees * sizeof(float64_t*))
+    cdef const uint32_t** cat_bits = <const uint32_t**> malloc(
+        n_trees * sizeof(uint32_t*))
+    cdef intp_t* queue = <intp_t*> malloc(max_nodes * sizeof(intp_t))
     try:
+        if (flat == NULL or flat_value == NULL or roots == NULL
+                or depths == NULL or nodes == NULL or values == NULL
+                or cat_bits == NULL or queue == NULL):
+            raise MemoryError()
+        total = 0
+        for t in range(n_trees):
+            tree = trees[t]
+            nodes[t] = tree.nodes
+            values[t] = tree.value_ptr
+            cat_bits[t] = tree.cat_bits
+            roots[t] = total
+            depths[t] = tree.max_depth
+            if tree.cat_bits == NULL:
+                total = _flatten_tree(tree.nodes, tree.value_ptr, flat,
+                                      flat_value, total, queue)
+        forest.flat = flat
+        forest.flat_value = flat_value
+        forest.roots = roots
+        forest.depths = depths
+        forest.nodes = nodes
+        forest.values = values
+        forest.cat_bits = cat_bits
+        n_blocks = (n + PREDICT_BLOCK - 1) // PREDICT_BLOCK
+        if n * n_trees < PARALLEL_MIN_SAMPLES:
+            n_threads = 1
         with nogil:
             for b in prange(n_blocks, schedule="static", num_threads=n_threads):
-                start = b * block
-                stop = min(start + block, n)
-                for t in range(n_trees):
-                    if cat_bits[t] == NULL:
-                        for i in range(start, stop):
-                            out[t % K, i] += values[t][
-                                leaf_of_row(nodes[t], &rows, i)]
-                    else:
-                        for i in range(start, stop):
-                            out[t % K, i] += values[t][leaf_of_row_cat(
-                                nodes[t], cat_bits[t], &rows, i)]
+                _predict_block(&forest, &rows, b * PREDICT_BLOCK,
+                               min((b + 1) * PREDICT_BLOCK, n), &out[0, 0], n)
     finally:
+        free(flat)
+        free(flat_value)
+        free(roots)
+        free(depths)
         free(nodes)
         free(values)
         free(cat_bits)
+        free(queue)
