@@ -39,6 +39,7 @@ __all__ = [
     "build_tree",
     "prune_tree",
     "pruning_path",
+    "with_codes_by_feature",
 ]
 
 # name -> criterion code, from the codes of _criterion.pyx (KINDS).
@@ -534,6 +535,18 @@ def _categorical_mask(categorical, criterion, splitter, bins, n_outputs,
     return mask.astype(np.uint8)
 
 
+def with_codes_by_feature(bins):
+    """``bins`` (the output of :func:`bin_features`) followed by the codes
+    transposed, C-contiguous (n_features, n_samples).
+
+    The histogram splitter partitions a node on one feature's codes, read from
+    this copy; passed to :func:`build_tree`, it is made once for many trees
+    instead of once per tree. It costs ``n_samples * n_features`` bytes.
+    """
+    codes, thresholds, n_bins = bins[:3]
+    return codes, thresholds, n_bins, np.ascontiguousarray(codes.T)
+
+
 def build_tree(
     X,
     y,
@@ -623,7 +636,9 @@ def build_tree(
         tests).
     bins : tuple, default=None
         With ``splitter="hist"``: the output of :func:`bin_features` for ``X``,
-        computed once and shared by many trees (forests); None bins ``X`` here.
+        computed once and shared by many trees (forests), or that of
+        :func:`with_codes_by_feature`, which also shares the transposed codes;
+        None bins ``X`` here.
     hist_exact_below : int, default=HIST_EXACT_BELOW
         With ``splitter="hist"`` and dense ``X``, nodes with fewer samples are
         split by the exact best splitter (0: never).
@@ -760,7 +775,7 @@ def build_tree(
             )
         if bins is None:
             bins = bin_features(X, seed=seed)
-        codes, thresholds, n_bins = bins
+        codes, thresholds, n_bins = bins[:3]
         sparse = issparse(X)
         if sparse:
             X = as_sorted_csc(X)
@@ -788,6 +803,7 @@ def build_tree(
             categorical=categorical,
             cat_smooth=cat_smooth,
             cat_min_support=cat_min_support,
+            codes_by_feature=bins[3] if len(bins) > 3 else None,
         )
         if sparse:
             _set_csc(split_finder, X)

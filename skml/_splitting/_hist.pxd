@@ -18,6 +18,7 @@ cdef struct HistSlot:
 
 cdef class HistSplitter(Splitter):
     cdef const uint8_t[:, ::1] codes            # (n_samples, n_features) bin codes
+    cdef const uint8_t[:, ::1] codes_by_feature  # (n_features, n_samples): codes.T
     cdef const float64_t[:, ::1] bin_thresholds  # (n_features, 255) bin upper edges
     cdef const intp_t[::1] n_bins               # non-missing bins of each feature
     cdef intp_t[::1] offsets                    # first histogram bin of each feature
@@ -54,7 +55,6 @@ cdef class HistSplitter(Splitter):
     #                                             and weight of the last split
     cdef bint children_known                    # child_stats are the children's
 
-    cdef void _free_pool(self) noexcept
     cdef intp_t _find(self, intp_t start, intp_t end) noexcept nogil
     cdef intp_t _acquire(self, intp_t exclude) noexcept nogil
     cdef void _keep(self, intp_t slot, intp_t start, intp_t end) noexcept nogil

@@ -57,8 +57,10 @@ from skml._splitting._hist_kernels cimport (
     MISSING_BIN,
     ScanNode,
     fill_features,
+    is_plain_newton,
     scan_categorical,
     scan_feature,
+    scan_newton,
 )
 from skml._splitting._splitter cimport rand_int
 from skml._splitting._tree cimport CAT_WORDS
@@ -100,7 +102,8 @@ cdef class HistSplitter(Splitter):
                  const intp_t[::1] n_bins, bint subtract,
                  Py_ssize_t max_pool_bytes=MAX_POOL_BYTES, intp_t exact_below=0,
                  int n_threads=1, parallel_min_work=None, categorical=None,
-                 float64_t cat_smooth=0.0, intp_t cat_min_support=1):
+                 float64_t cat_smooth=0.0, intp_t cat_min_support=1,
+                 codes_by_feature=None):
         """Bin codes (255 = missing), bin upper edges and bin counts.
 
         ``categorical`` (a boolean mask over the features, or None) marks the
@@ -113,10 +116,22 @@ cdef class HistSplitter(Splitter):
         scans run on ``n_threads`` threads (the tree does not depend on it),
         those of less than ``parallel_min_work`` steps on one (default:
         ``PARALLEL_MIN_WORK``, read at the call).
+
+        ``codes_by_feature`` is ``codes.T`` C-contiguous (computed here when
+        None; many trees on the same codes should share one): the partition
+        reads one feature's codes of a node's samples, which in increasing
+        row order are mostly in the same cache lines of its row, where in
+        ``codes`` each sample's code is on a line of its own.
         """
         cdef intp_t f, total = 0, size
         cdef intp_t n_stats = self.crit.n_stats, n
         self.codes = codes
+        if codes_by_feature is None:
+            codes_by_feature = np.ascontiguousarray(np.asarray(codes).T)
+        self.codes_by_feature = codes_by_feature
+        if (self.codes_by_feature.shape[0] != codes.shape[1]
+                or self.codes_by_feature.shape[1] != codes.shape[0]):
+            raise ValueError("set_bins: codes_by_feature must be codes.T.")
         self.bin_thresholds = bin_thresholds
         self.n_bins = n_bins
         self.offsets = np.zeros(self.n_features + 1, dtype=np.intp)
@@ -168,7 +183,7 @@ cdef class HistSplitter(Splitter):
         size = self.hist_bins * self.width * sizeof(float64_t)
         # Subtraction needs two buffers: the parent's and the smaller child's.
         self.max_slots = max(2, max_pool_bytes // max(size, 1)) if subtract else 1
-        self._free_pool()
+        _free_pool(self)
         # The first buffer is allocated here, where MemoryError can be raised:
         # node_split always has a buffer, and the pool only grows when it can.
         self.capacity = min(self.max_slots, 8)
@@ -191,17 +206,10 @@ cdef class HistSplitter(Splitter):
                 kept)
 
     def __dealloc__(self):
-        self._free_pool()
-
-    cdef void _free_pool(self) noexcept:
-        # Release every buffer (set_bins may be called again).
-        cdef intp_t s
-        for s in range(self.n_slots):
-            free(self.slots[s].hist)
-        free(self.slots)
-        self.slots = NULL
-        self.n_slots = 0
-        self.capacity = 0
+        # A module function, not a method: when Splitter.__cinit__ raises
+        # (a bad argument), the object is freed before its type's method table
+        # is set, and calling a method through it would crash.
+        _free_pool(self)
 
     cdef intp_t _find(self, intp_t start, intp_t end) noexcept nogil:
         # The slot keeping the histogram of samples[start:end], or -1.
@@ -331,14 +339,14 @@ cdef class HistSplitter(Splitter):
         cdef intp_t* chunk_at = &self.chunk_at[0]
         cdef float64_t* chunk_stats = &self.chunk_stats[0]
         cdef float64_t* out = &self.child_stats[0]
-        cdef const uint8_t* codes = &self.codes[0, feature]
+        cdef const uint8_t* codes = &self.codes_by_feature[feature, 0]
         cdef bint parallel = (self.n_threads > 1 and n_chunks > 1
                               and n * 4 >= self.parallel_min_work)
         if parallel:
             for k in prange(n_chunks, schedule="static", num_threads=self.n_threads):
                 lo = k * PARTITION_CHUNK
                 chunk_left[k] = _partition_chunk(
-                    c, codes, self.n_features, <uint8_t> bin, cat_bits,
+                    c, codes, <uint8_t> bin, cat_bits,
                     missing_go_to_left,
                     samples + lo, min(PARTITION_CHUNK, n - lo), buf + lo,
                     chunk_stats + 2 * s * k)
@@ -346,7 +354,7 @@ cdef class HistSplitter(Splitter):
             for k in range(n_chunks):
                 lo = k * PARTITION_CHUNK
                 chunk_left[k] = _partition_chunk(
-                    c, codes, self.n_features, <uint8_t> bin, cat_bits,
+                    c, codes, <uint8_t> bin, cat_bits,
                     missing_go_to_left,
                     samples + lo, min(PARTITION_CHUNK, n - lo), buf + lo,
                     chunk_stats + 2 * s * k)
@@ -455,6 +463,9 @@ cdef class HistSplitter(Splitter):
                                     &self.cat_keys[0] + t * cat_stride,
                                     &self.cat_order[0] + t * cat_stride,
                                     scratch, scratch + width, split)
+        if is_plain_newton(node.crit):
+            return scan_newton(node, f, self.n_bins[f], h,
+                               &self.bin_thresholds[f, 0], split)
         return scan_feature(node, f, self.n_bins[f], h,
                             &self.bin_thresholds[f, 0], scratch, scratch + width,
                             split)
@@ -575,8 +586,19 @@ cdef class HistSplitter(Splitter):
         split[0] = best
 
 
+cdef void _free_pool(HistSplitter splitter) noexcept:
+    # Release every histogram buffer (set_bins may be called again).
+    cdef intp_t s
+    for s in range(splitter.n_slots):
+        free(splitter.slots[s].hist)
+    free(splitter.slots)
+    splitter.slots = NULL
+    splitter.n_slots = 0
+    splitter.capacity = 0
+
+
 cdef intp_t _partition_chunk(
-    const Criterion* c, const uint8_t* codes, intp_t n_features, uint8_t bin,
+    const Criterion* c, const uint8_t* codes, uint8_t bin,
     const uint32_t* cat_bits, bint missing_go_to_left, const intp_t* samples,
     intp_t m, intp_t* buf, float64_t* stats,
 ) noexcept nogil:
@@ -585,7 +607,7 @@ cdef intp_t _partition_chunk(
     # ones at the front in order, the right ones at the back in reverse order;
     # stats gets the left ones' statistics and weight (n_stats + 1 values),
     # then the right ones'. Returns the number of left samples. ``codes``
-    # points to the feature's code of row 0 (rows n_features apart).
+    # holds the feature's code of every row (a row of codes_by_feature).
     cdef intp_t p, i, nl = 0, nr = 0, k, s = c.n_stats + 1
     cdef uint8_t code
     cdef intp_t go_left
@@ -598,11 +620,11 @@ cdef intp_t _partition_chunk(
     for p in range(m):
         if p + PREFETCH_AHEAD < m:
             i = samples[p + PREFETCH_AHEAD]
-            prefetch(codes + i * n_features)
+            prefetch(codes + i)
             if c.layout == LAYOUT_DENSE:
                 prefetch(c.rows + i * c.n_stats)
         i = samples[p]
-        code = codes[i * n_features]
+        code = codes[i]
         if code == MISSING_BIN:
             go_left = missing_go_to_left
         elif cat_bits != NULL:  # a categorical split: the category's bit

@@ -16,7 +16,9 @@ from libc.string cimport memset
 from skml._splitting._criterion cimport (
     LAYOUT_DENSE,
     LAYOUT_ONEHOT,
+    NEWTON,
     Criterion,
+    _soft_threshold,
     crit_admissible,
     crit_category_key,
     crit_proxy,
@@ -204,6 +206,80 @@ cdef inline float64_t scan_feature(
                 break
             if proxy > best_proxy:
                 n_left = <intp_t> acc[n_stats + 1]
+                best_proxy = proxy
+                best.pos = n_left
+                best.threshold = INFINITY if b == last else thresholds[b]
+                best.n_missing = b  # the bin, until the partition
+                if n_missing == 0:
+                    best.missing_go_to_left = n_left > n - n_left
+                else:
+                    best.missing_go_to_left = sweep
+    out[0] = best
+    return best_proxy
+
+
+cdef inline bint is_plain_newton(const Criterion* c) noexcept nogil:
+    # One output of NEWTON without monotonic constraints: scan_newton applies.
+    return c.kind == NEWTON and c.n_outputs == 1 and c.monotonic_cst == NULL
+
+
+cdef inline float64_t scan_newton(
+    const ScanNode* node, intp_t feature, intp_t n_bins, const float64_t* hist,
+    const float64_t* thresholds, SplitRecord* out,
+) noexcept nogil:
+    # scan_feature for a criterion of is_plain_newton (bins of four values:
+    # G, H, weight, count), with cut_proxy written out: the same cuts in the
+    # same order, the same proxies to the bit (T(G_L)^2 / (H_L + l2) +
+    # T(G_R)^2 / (H_R + l2), with G_R = G - G_L), so the same split. Boosting
+    # scans every feature of every node; the general path's calls and
+    # switches on the criterion's kind cost more than the arithmetic.
+    cdef const Criterion* c = node.crit
+    cdef float64_t g_node = node.parent[0], h_node = node.parent[1]
+    cdef float64_t l1 = c.l1, l2 = c.l2, min_hessian = c.min_child_weight
+    cdef float64_t wn = node.wn, min_weight = node.min_weight_leaf
+    cdef intp_t min_samples = node.min_samples_leaf, n = node.n
+    cdef const float64_t* missing = hist + n_bins * 4
+    cdef intp_t n_missing = <intp_t> missing[3], b, last, n_left
+    cdef float64_t g, h, w, count, tl, tr, proxy, best_proxy = -INFINITY
+    cdef bint sweep
+    cdef SplitRecord best
+    best.feature = feature
+    best.pos = 0
+    best.threshold = 0.0
+    best.n_missing = 0
+    best.missing_go_to_left = 0
+    best.categorical = 0
+    last = n_bins - 1  # last non-empty non-missing bin
+    while last >= 0 and hist[last * 4 + 3] == 0:
+        last -= 1
+    for sweep in range(2 if n_missing else 1):
+        g = h = w = count = 0.0
+        if sweep:
+            g = missing[0]
+            h = missing[1]
+            w = missing[2]
+            count = missing[3]
+        for b in range(last + 1):
+            if hist[b * 4 + 3] == 0:
+                continue
+            g += hist[b * 4]
+            h += hist[b * 4 + 1]
+            w += hist[b * 4 + 2]
+            count += hist[b * 4 + 3]
+            if b == last and (sweep or n_missing == 0):
+                break  # nothing on the right
+            n_left = <intp_t> count
+            if n_left < min_samples:
+                continue
+            if n - n_left < min_samples:
+                break
+            if (w < min_weight or wn - w < min_weight or h < min_hessian
+                    or h_node - h < min_hessian):
+                continue
+            tl = _soft_threshold(g, l1)
+            tr = _soft_threshold(g_node - g, l1)
+            proxy = tl * tl / (h + l2) + tr * tr / ((h_node - h) + l2)
+            if proxy > best_proxy:
                 best_proxy = proxy
                 best.pos = n_left
                 best.threshold = INFINITY if b == last else thresholds[b]

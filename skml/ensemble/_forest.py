@@ -30,7 +30,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
-from skml._splitting import as_sorted_csc, bin_features
+from skml._splitting import as_sorted_csc, bin_features, with_codes_by_feature
 from skml.ensemble._bootstrap import _BootstrapSampler, _n_samples_bootstrap
 from skml.ensemble._forest_predict import accumulate_leaf_values
 from skml.tree import DecisionTreeClassifier, DecisionTreeRegressor
@@ -327,7 +327,11 @@ class BaseForest(MultiOutputMixin, BaseEstimator, metaclass=ABCMeta):
                 "class_weight": getattr(self, "class_weight", None),
                 "y_original": y_original,
                 "classes": classes,
-                "bins": bin_features(X_fit) if self._splitter() == "hist" else None,
+                "bins": (
+                    with_codes_by_feature(bin_features(X_fit))
+                    if self._splitter() == "hist"
+                    else None
+                ),
             }
             trees = self._parallel()(
                 delayed(_grow_tree)(tree, X_fit, y, sample_weight, params)

@@ -28,7 +28,7 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
-from skml._splitting import bin_features, build_tree
+from skml._splitting import bin_features, build_tree, with_codes_by_feature
 from skml.ensemble import _gb_kernels
 from skml.ensemble._gb_categorical import (
     bin_categorical,
@@ -396,6 +396,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         )
         if known:
             bins = bin_categorical(bins, X_train, known)
+        bins = with_codes_by_feature(bins)
         gradient = np.empty((K, n_samples))
         hessian = np.empty((K, n_samples))
         sample_leaf = np.empty(n_samples, dtype=np.intp)
@@ -439,11 +440,12 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             tree_bins = bins
             if n_cols < n_features:
                 columns = np.sort(rng.choice(n_features, n_cols, replace=False))
-                codes, thresholds, n_bins = bins
+                codes, thresholds, n_bins, codes_by_feature = bins
                 tree_bins = (
                     np.ascontiguousarray(codes[:, columns]),
                     thresholds[columns],
                     n_bins[columns],
+                    codes_by_feature[columns],
                 )
             tree_cst = monotonic_cst
             if columns is not None and monotonic_cst is not None:

@@ -18,7 +18,7 @@ from scipy.sparse import issparse
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
-from skml._splitting import as_sorted_csc, bin_features
+from skml._splitting import as_sorted_csc, bin_features, with_codes_by_feature
 from skml.uplift._base import UpliftMixin, squeeze_effects
 from skml.uplift._tree import (
     BaseUpliftTree,
@@ -105,7 +105,9 @@ class BaseUpliftForest(UpliftMixin, BaseEstimator):
         random_state = check_random_state(self.random_state)
         seeds = random_state.randint(MAX_INT, size=self.n_estimators)
         X = as_sorted_csc(X) if issparse(X) else np.asfortranarray(X)
-        bins = bin_features(X) if self.splitter == "hist" else None
+        bins = (
+            with_codes_by_feature(bin_features(X)) if self.splitter == "hist" else None
+        )
         group_rows = [
             np.flatnonzero((codes == g) & (sample_weight > 0)) for g in range(n_groups)
         ]

@@ -557,6 +557,37 @@ def test_hist_subtraction_pool_is_bounded_and_released(
         assert n_slots <= max(budget, 2)
 
 
+def test_hist_shared_codes_by_feature(global_random_seed):
+    # The transposed codes of with_codes_by_feature, shared by many trees, are
+    # what the partition reads: the same trees as codes transposed per tree;
+    # wrong-shaped ones are refused.
+    from skml._splitting import bin_features, with_codes_by_feature
+    from skml._splitting._hist import HistSplitter
+
+    rng = np.random.RandomState(global_random_seed)
+    X, y, w, n_classes = _subtraction_data("squared_error", rng)
+    bins = bin_features(X)
+    shared = with_codes_by_feature(bins)
+    assert shared[3].flags.c_contiguous
+    assert_array_equal(shared[3], bins[0].T)
+    kwargs = dict(criterion="squared_error", splitter="hist", max_leaf_nodes=20)
+    for seed in range(3):
+        _assert_same_tree(
+            build_tree(X, y, w, bins=shared, seed=seed, **kwargs),
+            build_tree(X, y, w, bins=bins, seed=seed, **kwargs),
+        )
+    source = criterion_source("squared_error", y, w)
+    samples = np.arange(len(X))
+    splitter = HistSplitter(source, np.asfortranarray(X), samples, 0, 6, 1, 0.0, 0)
+    with pytest.raises(ValueError, match="codes_by_feature must be codes.T"):
+        wrong = np.ascontiguousarray(shared[3][:, :-1])
+        splitter.set_bins(*bins, True, codes_by_feature=wrong)
+    # A refused argument of the constructor is an error, not a crash in the
+    # release of the half-made splitter.
+    with pytest.raises(ValueError, match="Fortran contiguous"):
+        HistSplitter(source, np.ascontiguousarray(X), samples, 0, 6, 1, 0.0, 0)
+
+
 # Histogram splitter with exact splits of small nodes ------------------------
 
 
