@@ -23,7 +23,7 @@ from scipy.special import xlogy
 
 from skml._splitting._builder import build_best_first, build_depth_first
 from skml._splitting._criterion import KINDS, CriterionSource
-from skml._splitting._hist import HistSplitter, map_to_bins
+from skml._splitting._hist import HistBuffers, HistSplitter, map_to_bins
 from skml._splitting._pruning import prune_tree, pruning_path
 from skml._splitting._splitter import Splitter
 from skml._splitting._tree import Tree
@@ -31,6 +31,7 @@ from skml._splitting._tree import Tree
 __all__ = [
     "CLASSIFICATION_CRITERIA",
     "GRADIENT_CRITERIA",
+    "HistBuffers",
     "REGRESSION_CRITERIA",
     "Tree",
     "UPLIFT_CRITERIA",
@@ -582,6 +583,7 @@ def build_tree(
     categorical=None,
     cat_smooth=0.0,
     cat_min_support=1,
+    hist_buffers=None,
 ):
     """Grow a decision tree on validated data and return its :class:`Tree`.
 
@@ -713,6 +715,10 @@ def build_tree(
     cat_min_support : int, default=1
         Categorical splits: categories with fewer samples in a node are not
         ordered there; they go right.
+    hist_buffers : HistBuffers, default=None
+        With ``splitter="hist"``: where the histogram buffers come from and go
+        back to, so that trees grown one after another (boosting) reuse them
+        instead of faulting in fresh memory for each. None: the tree's own.
 
     Returns
     -------
@@ -804,6 +810,7 @@ def build_tree(
             cat_smooth=cat_smooth,
             cat_min_support=cat_min_support,
             codes_by_feature=bins[3] if len(bins) > 3 else None,
+            buffers=hist_buffers,
         )
         if sparse:
             _set_csc(split_finder, X)

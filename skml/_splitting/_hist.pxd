@@ -14,6 +14,17 @@ cdef struct HistSlot:
     intp_t start        # node start of the histogram held, -1 if free
     intp_t end          # node end of the histogram held
     intp_t stamp        # when it was kept: the smallest is evicted first
+    Py_ssize_t bytes    # size of the buffer (one from HistBuffers may be larger)
+
+
+cdef class HistBuffers:
+    cdef float64_t** blocks                     # kept histogram buffers
+    cdef Py_ssize_t* sizes                      # their sizes in bytes
+    cdef Py_ssize_t n                           # buffers kept
+    cdef Py_ssize_t capacity                    # length of blocks and sizes
+
+    cdef float64_t* take(self, Py_ssize_t size, Py_ssize_t* bytes) noexcept nogil
+    cdef void give(self, float64_t* block, Py_ssize_t size) noexcept
 
 
 cdef class HistSplitter(Splitter):
@@ -27,6 +38,7 @@ cdef class HistSplitter(Splitter):
     cdef bint subtract                          # keep histograms for the children
     cdef intp_t exact_below                     # smaller nodes: exact splits
     cdef HistSlot* slots                        # histogram buffers, allocated lazily
+    cdef HistBuffers buffers                    # where they come from, or None
     cdef intp_t n_slots                         # buffers allocated (high-water mark)
     cdef intp_t capacity                        # length of slots
     cdef intp_t max_slots                       # buffers the memory budget allows

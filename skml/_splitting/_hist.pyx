@@ -103,7 +103,7 @@ cdef class HistSplitter(Splitter):
                  Py_ssize_t max_pool_bytes=MAX_POOL_BYTES, intp_t exact_below=0,
                  int n_threads=1, parallel_min_work=None, categorical=None,
                  float64_t cat_smooth=0.0, intp_t cat_min_support=1,
-                 codes_by_feature=None):
+                 codes_by_feature=None, HistBuffers buffers=None):
         """Bin codes (255 = missing), bin upper edges and bin counts.
 
         ``categorical`` (a boolean mask over the features, or None) marks the
@@ -122,9 +122,14 @@ cdef class HistSplitter(Splitter):
         reads one feature's codes of a node's samples, which in increasing
         row order are mostly in the same cache lines of its row, where in
         ``codes`` each sample's code is on a line of its own.
+
+        ``buffers`` (a :class:`HistBuffers`): where the histogram buffers are
+        taken from and given back to, for trees grown one after another.
         """
         cdef intp_t f, total = 0, size
         cdef intp_t n_stats = self.crit.n_stats, n
+        _free_pool(self)  # to the buffers it had
+        self.buffers = buffers
         self.codes = codes
         if codes_by_feature is None:
             codes_by_feature = np.ascontiguousarray(np.asarray(codes).T)
@@ -183,14 +188,14 @@ cdef class HistSplitter(Splitter):
         size = self.hist_bins * self.width * sizeof(float64_t)
         # Subtraction needs two buffers: the parent's and the smaller child's.
         self.max_slots = max(2, max_pool_bytes // max(size, 1)) if subtract else 1
-        _free_pool(self)
         # The first buffer is allocated here, where MemoryError can be raised:
         # node_split always has a buffer, and the pool only grows when it can.
         self.capacity = min(self.max_slots, 8)
         self.slots = <HistSlot*> malloc(self.capacity * sizeof(HistSlot))
         if self.slots == NULL:
             raise MemoryError()
-        self.slots[0].hist = <float64_t*> malloc(size)
+        self.slots[0].hist = _take_buffer(self.buffers, size,
+                                          &self.slots[0].bytes)
         if self.slots[0].hist == NULL:
             raise MemoryError()
         self.slots[0].start = -1
@@ -242,8 +247,9 @@ cdef class HistSplitter(Splitter):
                     self.capacity = min(2 * n, self.max_slots)
             if n < self.capacity:
                 # Out of memory is handled as over budget: evict below.
-                hist = <float64_t*> malloc(
-                    self.hist_bins * self.width * sizeof(float64_t))
+                hist = _take_buffer(
+                    self.buffers, self.hist_bins * self.width * sizeof(float64_t),
+                    &self.slots[n].bytes)
                 if hist != NULL:
                     self.slots[n].hist = hist
                     self.slots[n].start = -1
@@ -587,14 +593,93 @@ cdef class HistSplitter(Splitter):
 
 
 cdef void _free_pool(HistSplitter splitter) noexcept:
-    # Release every histogram buffer (set_bins may be called again).
+    # Release every histogram buffer (set_bins may be called again), to the
+    # splitter's HistBuffers if it has one.
     cdef intp_t s
     for s in range(splitter.n_slots):
-        free(splitter.slots[s].hist)
+        if splitter.buffers is None:
+            free(splitter.slots[s].hist)
+        else:
+            splitter.buffers.give(splitter.slots[s].hist, splitter.slots[s].bytes)
     free(splitter.slots)
     splitter.slots = NULL
     splitter.n_slots = 0
     splitter.capacity = 0
+
+
+cdef float64_t* _take_buffer(HistBuffers buffers, Py_ssize_t size,
+                             Py_ssize_t* bytes) noexcept nogil:
+    # A histogram buffer of at least ``size`` bytes (its size to ``bytes``): a
+    # kept one if ``buffers`` has one large enough, else a new one; NULL when
+    # out of memory.
+    cdef float64_t* block
+    if buffers is not None:
+        block = buffers.take(size, bytes)
+        if block != NULL:
+            return block
+    bytes[0] = size
+    return <float64_t*> malloc(size)
+
+
+cdef class HistBuffers:
+    """Histogram buffers kept from one tree to the next.
+
+    A splitter given one (``set_bins(buffers=...)``) takes its histogram
+    buffers from it and gives them back when it is freed. Boosting grows its
+    trees one after another with histograms of the same size: without it,
+    every tree would fault in fresh pages for its buffers (some thousands of
+    page faults and zeroed pages per tree). One splitter at a time may use it.
+    The buffers are freed with it.
+    """
+
+    def __dealloc__(self):
+        cdef Py_ssize_t j
+        for j in range(self.n):
+            free(self.blocks[j])
+        free(self.blocks)
+        free(self.sizes)
+
+    def __len__(self):
+        return self.n
+
+    cdef float64_t* take(self, Py_ssize_t size, Py_ssize_t* bytes) noexcept nogil:
+        # The last kept buffer of at least ``size`` bytes (its size to
+        # ``bytes``), removed; NULL if none is.
+        cdef Py_ssize_t j
+        cdef float64_t* block
+        for j in range(self.n - 1, -1, -1):
+            if self.sizes[j] >= size:
+                block = self.blocks[j]
+                bytes[0] = self.sizes[j]
+                self.n -= 1
+                self.blocks[j] = self.blocks[self.n]
+                self.sizes[j] = self.sizes[self.n]
+                return block
+        return NULL
+
+    cdef void give(self, float64_t* block, Py_ssize_t size) noexcept:
+        # Keep ``block`` (of ``size`` bytes); freed if it cannot be.
+        cdef Py_ssize_t capacity
+        cdef float64_t** blocks
+        cdef Py_ssize_t* sizes
+        if block == NULL:
+            return
+        if self.n == self.capacity:
+            capacity = max(2 * self.capacity, 8)
+            blocks = <float64_t**> realloc(self.blocks,
+                                           capacity * sizeof(float64_t*))
+            if blocks != NULL:
+                self.blocks = blocks
+            sizes = <Py_ssize_t*> realloc(self.sizes, capacity * sizeof(Py_ssize_t))
+            if sizes != NULL:
+                self.sizes = sizes
+            if blocks == NULL or sizes == NULL:
+                free(block)
+                return
+            self.capacity = capacity
+        self.blocks[self.n] = block
+        self.sizes[self.n] = size
+        self.n += 1
 
 
 cdef intp_t _partition_chunk(
@@ -609,14 +694,52 @@ cdef intp_t _partition_chunk(
     # then the right ones'. Returns the number of left samples. ``codes``
     # holds the feature's code of every row (a row of codes_by_feature).
     cdef intp_t p, i, nl = 0, nr = 0, k, s = c.n_stats + 1
-    cdef uint8_t code
     cdef intp_t go_left
     cdef float64_t* side
     cdef const float64_t* rows = c.rows
     cdef const float64_t* weights = c.weights
-    cdef bint dense2 = c.layout == LAYOUT_DENSE and c.n_stats == 2
+    cdef float64_t to_left, to_right, g, h, w
+    cdef float64_t gl = 0.0, hl = 0.0, wl = 0.0, gr = 0.0, hr = 0.0, wr = 0.0
     for k in range(2 * s):
         stats[k] = 0.0
+    if c.layout == LAYOUT_DENSE and c.n_stats == 2:
+        # One output of NEWTON or squared error: the sums are kept in
+        # registers, a sample adding its values to its side and zero to the
+        # other (the same sums, where adding to a side in memory chained every
+        # sample to the previous one's store).
+        for p in range(m):
+            if p + PREFETCH_AHEAD < m:
+                i = samples[p + PREFETCH_AHEAD]
+                prefetch(codes + i)
+                prefetch(rows + 2 * i)
+            i = samples[p]
+            go_left = _goes_left(codes[i], bin, cat_bits, missing_go_to_left)
+            # Without a branch on the side, which data mispredict half the
+            # time: the sample is written at both ends and the counts advance
+            # by the side. The slot of the other side is one not yet final,
+            # written again later (at the last sample both slots are the same).
+            buf[nl] = i
+            buf[m - 1 - nr] = i
+            nl += go_left
+            nr += 1 - go_left
+            to_left = <float64_t> go_left
+            to_right = 1.0 - to_left
+            g = rows[2 * i]
+            h = rows[2 * i + 1]
+            w = weights[i]
+            gl += g * to_left
+            hl += h * to_left
+            wl += w * to_left
+            gr += g * to_right
+            hr += h * to_right
+            wr += w * to_right
+        stats[0] = gl
+        stats[1] = hl
+        stats[2] = wl
+        stats[3] = gr
+        stats[4] = hr
+        stats[5] = wr
+        return nl
     for p in range(m):
         if p + PREFETCH_AHEAD < m:
             i = samples[p + PREFETCH_AHEAD]
@@ -624,30 +747,26 @@ cdef intp_t _partition_chunk(
             if c.layout == LAYOUT_DENSE:
                 prefetch(c.rows + i * c.n_stats)
         i = samples[p]
-        code = codes[i]
-        if code == MISSING_BIN:
-            go_left = missing_go_to_left
-        elif cat_bits != NULL:  # a categorical split: the category's bit
-            go_left = (cat_bits[code >> 5] >> (code & 31)) & 1
-        else:
-            go_left = code <= bin
-        # Without a branch on the side, which data mispredict half the time:
-        # the sample is written at both ends and the counts advance by the
-        # side. The slot of the other side is one not yet final, written again
-        # later (at the last sample both slots are the same one).
-        buf[nl] = i
+        go_left = _goes_left(codes[i], bin, cat_bits, missing_go_to_left)
+        buf[nl] = i  # as above
         buf[m - 1 - nr] = i
         nl += go_left
         nr += 1 - go_left
         side = stats + (1 - go_left) * s
-        if dense2:  # one output of NEWTON or squared error: straight-line sums
-            side[0] += rows[2 * i]
-            side[1] += rows[2 * i + 1]
-            side[2] += weights[i]
-        else:
-            crit_add(c, side, i)
-            side[s - 1] += weights[i]
+        crit_add(c, side, i)
+        side[s - 1] += weights[i]
     return nl
+
+
+cdef inline intp_t _goes_left(uint8_t code, uint8_t bin, const uint32_t* cat_bits,
+                              bint missing_go_to_left) noexcept nogil:
+    # Side of a sample of bin ``code`` in a split at ``bin`` (or, categorical,
+    # of the set ``cat_bits``): 1 left, 0 right.
+    if code == MISSING_BIN:
+        return missing_go_to_left
+    if cat_bits != NULL:  # a categorical split: the category's bit
+        return (cat_bits[code >> 5] >> (code & 31)) & 1
+    return code <= bin
 
 
 cdef inline void _copy_back(const intp_t* buf, intp_t m, intp_t nl, intp_t* left,

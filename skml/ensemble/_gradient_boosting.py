@@ -28,7 +28,12 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
-from skml._splitting import bin_features, build_tree, with_codes_by_feature
+from skml._splitting import (
+    HistBuffers,
+    bin_features,
+    build_tree,
+    with_codes_by_feature,
+)
 from skml.ensemble import _gb_kernels
 from skml.ensemble._gb_categorical import (
     bin_categorical,
@@ -397,6 +402,8 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         if known:
             bins = bin_categorical(bins, X_train, known)
         bins = with_codes_by_feature(bins)
+        # One set of histogram buffers for all the trees of this fit.
+        hist_buffers = HistBuffers()
         gradient = np.empty((K, n_samples))
         hessian = np.empty((K, n_samples))
         sample_leaf = np.empty(n_samples, dtype=np.intp)
@@ -469,6 +476,7 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                     categorical=tree_categorical,
                     seed=(seed + k) % _MAX_SEED,
                     sample_leaf=sample_leaf,
+                    hist_buffers=hist_buffers,
                     **tree_params,
                 )
                 self._add_gains(tree, columns)

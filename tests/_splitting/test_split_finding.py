@@ -588,6 +588,35 @@ def test_hist_shared_codes_by_feature(global_random_seed):
         HistSplitter(source, np.ascontiguousarray(X), samples, 0, 6, 1, 0.0, 0)
 
 
+def test_hist_buffers_are_reused_across_trees(global_random_seed):
+    # Trees grown one after another with one HistBuffers take their histogram
+    # buffers from it and give them back: the same trees as with their own
+    # buffers, and no more buffers kept than one tree uses. Trees of other
+    # histogram sizes (fewer, then more features) take what is large enough.
+    from skml._splitting import HistBuffers, bin_features
+
+    rng = np.random.RandomState(global_random_seed)
+    X, y, w, n_classes = _subtraction_data("squared_error", rng)
+    kwargs = dict(criterion="squared_error", splitter="hist", max_leaf_nodes=20)
+    buffers = HistBuffers()
+    kept = []
+    for n_features in (6, 6, 3, 6):
+        Xf = np.asfortranarray(X[:, :n_features])
+        bins = bin_features(Xf)
+        for seed in range(2):
+            expected = build_tree(Xf, y, w, bins=bins, seed=seed, **kwargs)
+            tree = build_tree(
+                Xf, y, w, bins=bins, seed=seed, hist_buffers=buffers, **kwargs
+            )
+            _assert_same_tree(tree, expected)
+            kept.append(len(buffers))
+    assert kept[0] > 0
+    # The pool of one tree: at most the frontier plus one (best first).
+    assert max(kept) <= 20 + 1
+    # Trees of the same size reuse what the first kept.
+    assert kept[1] == kept[0]
+
+
 # Histogram splitter with exact splits of small nodes ------------------------
 
 
