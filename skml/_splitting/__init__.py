@@ -22,7 +22,7 @@ from scipy.sparse import csc_matrix, issparse
 from scipy.special import xlogy
 
 from skml._splitting._builder import build_best_first, build_depth_first
-from skml._splitting._criterion import KINDS, CriterionSource
+from skml._splitting._criterion import KINDS, CriterionSource, newton_rows
 from skml._splitting._hist import HistBuffers, HistSplitter, map_to_bins
 from skml._splitting._pruning import prune_tree, pruning_path
 from skml._splitting._splitter import Splitter
@@ -138,16 +138,17 @@ def criterion_source(
             log_tables=log_tables,
         )
     if criterion in GRADIENT_CRITERIA:
-        rows = np.empty((n_samples, n_outputs, 2))
-        rows[:, :, 0] = y * sample_weight[:, None]
-        rows[:, :, 1] = hessians * sample_weight[:, None]
         return CriterionSource(
             GRADIENT_CRITERIA[criterion],
             sample_weight,
             n_outputs,
             2 * n_outputs,
             2,
-            rows=rows.reshape(n_samples, 2 * n_outputs),
+            rows=newton_rows(
+                np.asarray(y, dtype=np.float64),
+                np.asarray(hessians, dtype=np.float64),
+                np.ascontiguousarray(sample_weight, dtype=np.float64),
+            ),
             l2=l2_regularization,
             l1=l1_regularization,
             min_child_weight=min_child_weight,
