@@ -28,6 +28,7 @@ from sklearn.datasets import make_classification
 from skml.ensemble import (
     ExtraTreesClassifier,
     ExtraTreesRegressor,
+    GradientBoostingClassifier,
     RandomForestClassifier,
     RandomForestRegressor,
 )
@@ -70,6 +71,12 @@ def _forest(seed):
     return RandomForestClassifier(n_estimators=3, random_state=seed).fit(*_data(seed))
 
 
+def _boosting(seed):
+    return GradientBoostingClassifier(
+        n_estimators=3, max_leaf_nodes=7, early_stopping=False, random_state=seed
+    ).fit(*_data(seed))
+
+
 def _knn(algorithm):
     def fit(seed):
         return KNeighborsClassifier(algorithm=algorithm, leaf_size=5).fit(
@@ -83,6 +90,8 @@ TREE_MODELS = {
     "DecisionTreeClassifier": (_tree_clf, ("tree_",)),
     "DecisionTreeRegressor": (_tree_reg, ("tree_",)),
     "RandomForestClassifier": (_forest, ("estimators_", 1, "tree_")),
+    # Iteration 1, the tree of class 2.
+    "GradientBoostingClassifier": (_boosting, ("_predictors", 1, 2)),
 }
 BINARY_TREE_MODELS = {
     "KDTree": (lambda seed: KDTree(_data(seed, nan=False)[0], leaf_size=5), ()),
@@ -715,8 +724,13 @@ def test_tree_wider_than_the_estimator_raises_on_predict(model, global_random_se
     feature[0] = 10**6
     restored = _with_tree_state(model, path, n_features=10**7, feature=feature)
     X, _ = _data(global_random_seed)
-    expected = "tree expects 10000000 features|Tree 1 of the forest has 10000000"
+    expected = (
+        "tree expects 10000000 features|Tree 1 of the forest has 10000000"
+        "|Tree 5 of the model has 10000000"
+    )
     for method in ("predict", "apply", "decision_path"):
+        if not hasattr(restored, method):
+            continue
         with pytest.raises(ValueError, match=expected):
             getattr(restored, method)(X)
 

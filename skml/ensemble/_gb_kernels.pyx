@@ -350,8 +350,12 @@ def predict_raw(list trees, intp_t n_trees_per_iteration,
         raise ValueError("out must be C-contiguous.")
     for t in range(n_trees):
         tree = trees[t]
-        if tree.n_features > X.shape[1] or tree.value_stride != 1:
-            raise ValueError("X has fewer features than a tree reads.")
+        if tree.n_features > X.shape[1]:
+            raise ValueError(f"Tree {t} of the model has {tree.n_features} "
+                             f"features; X has {X.shape[1]}.")
+        if tree.value_stride != 1:
+            raise ValueError(f"Tree {t} of the model has {tree.value_stride} "
+                             "values per node; boosting trees have one.")
         total += tree.node_count
         max_nodes = max(max_nodes, tree.node_count)
     rows.values = &X[0, 0] if X.shape[1] else NULL

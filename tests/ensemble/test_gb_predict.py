@@ -132,5 +132,5 @@ def test_predict_raw_checks_its_arguments():
     trees = [tree for trees in model._predictors for tree in trees]
     with pytest.raises(ValueError, match="out must have shape"):
         _gb_kernels.predict_raw(trees, 1, X, np.zeros((2, len(X))))
-    with pytest.raises(ValueError, match="fewer features"):
+    with pytest.raises(ValueError, match="Tree 0 of the model has 6 features; X has 2"):
         _gb_kernels.predict_raw(trees, 1, X[:, :2].copy(), np.zeros((1, len(X))))
