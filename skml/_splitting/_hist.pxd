@@ -35,6 +35,10 @@ cdef class HistSplitter(Splitter):
     cdef intp_t[::1] offsets                    # first histogram bin of each feature
     cdef intp_t hist_bins                       # histogram bins of all features
     cdef intp_t width                           # values per bin: stats, weight, count
+    cdef bint compact                           # unit hessians and weights: the
+    #                                             kept histograms hold (G, count)
+    cdef intp_t store_width                     # values per bin kept: 2 or width
+    cdef float64_t[::1] expanded                # compact: bins as scanned (width)
     cdef bint subtract                          # keep histograms for the children
     cdef intp_t exact_below                     # smaller nodes: exact splits
     cdef HistSlot* slots                        # histogram buffers, allocated lazily

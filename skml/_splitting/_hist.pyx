@@ -146,6 +146,9 @@ cdef class HistSplitter(Splitter):
         self.offsets[self.n_features] = total
         self.hist_bins = total
         self.width = self.crit.n_stats + 2
+        self.compact = _unit_hessians_and_weights(self.crit, self.samples)
+        self.store_width = 2 if self.compact else self.width
+        self.expanded = np.empty(4 * total if self.compact else 1)
         self.subtract = subtract
         self.exact_below = exact_below
         # Per-thread scratch is allocated here, not in a parallel block of
@@ -185,7 +188,7 @@ cdef class HistSplitter(Splitter):
         self.chunk_stats = np.empty(n * 2 * (n_stats + 1))
         self.child_stats = np.empty(2 * (n_stats + 1))
         self.children_known = 0
-        size = self.hist_bins * self.width * sizeof(float64_t)
+        size = self.hist_bins * self.store_width * sizeof(float64_t)
         # Subtraction needs two buffers: the parent's and the smaller child's.
         self.max_slots = max(2, max_pool_bytes // max(size, 1)) if subtract else 1
         # The first buffer is allocated here, where MemoryError can be raised:
@@ -207,7 +210,7 @@ cdef class HistSplitter(Splitter):
         cdef intp_t s, kept = 0
         for s in range(self.n_slots):
             kept += self.slots[s].start >= 0
-        return (self.n_slots, self.hist_bins * self.width * sizeof(float64_t),
+        return (self.n_slots, self.hist_bins * self.store_width * sizeof(float64_t),
                 kept)
 
     def __dealloc__(self):
@@ -248,7 +251,8 @@ cdef class HistSplitter(Splitter):
             if n < self.capacity:
                 # Out of memory is handled as over budget: evict below.
                 hist = _take_buffer(
-                    self.buffers, self.hist_bins * self.width * sizeof(float64_t),
+                    self.buffers,
+                    self.hist_bins * self.store_width * sizeof(float64_t),
                     &self.slots[n].bytes)
                 if hist != NULL:
                     self.slots[n].hist = hist
@@ -272,7 +276,7 @@ cdef class HistSplitter(Splitter):
         # becomes the larger child's once the smaller child's is built from its
         # samples and subtracted. Without it (evicted), or without a second
         # buffer, the children are filled from their samples in node_split.
-        cdef intp_t parent, other, i, size = self.hist_bins * self.width
+        cdef intp_t parent, other, i, size = self.hist_bins * self.store_width
         cdef intp_t small_start = start, small_end = pos
         cdef float64_t* hist
         cdef float64_t* small
@@ -406,12 +410,13 @@ cdef class HistSplitter(Splitter):
         if n_blocks <= 1 or (end - start) * n_features < self.parallel_min_work:
             # Without entering a parallel region: its cost is per node.
             fill_features(self.crit, codes, n_features, samples, end - start,
-                          offsets, n_bins, 0, n_features, self.width, hist)
+                          offsets, n_bins, 0, n_features, self.store_width, hist)
             return
         for t in prange(n_blocks, schedule="static", num_threads=self.n_threads):
             fill_features(self.crit, codes, n_features, samples, end - start,
                           offsets, n_bins, t * n_features // n_blocks,
-                          (t + 1) * n_features // n_blocks, self.width, hist)
+                          (t + 1) * n_features // n_blocks, self.store_width,
+                          hist)
 
     cdef void _scan_drawn(self, intp_t n_drawn, const float64_t* hist,
                           const float64_t* parent, float64_t wn, intp_t n,
@@ -463,7 +468,10 @@ cdef class HistSplitter(Splitter):
         cdef intp_t stride = self.scratch_stride, width = self.width
         cdef intp_t cat_stride = 256 + 8
         cdef float64_t* scratch = &self.thread_scratch[0] + t * stride
-        cdef const float64_t* h = hist + self.offsets[f] * width
+        cdef const float64_t* h = hist + self.offsets[f] * self.store_width
+        if self.compact:
+            h = _expand_compact(h, self.n_bins[f] + 1,
+                                &self.expanded[0] + self.offsets[f] * width)
         if self.any_categorical and self.categorical[f]:
             return scan_categorical(node, f, self.n_bins[f], h,
                                     &self.cat_keys[0] + t * cat_stride,
@@ -487,8 +495,10 @@ cdef class HistSplitter(Splitter):
         cdef intp_t n_total_constants = n_known_constants
         cdef intp_t n_visited = 0, f_i = self.n_features, f_j, feature
         cdef intp_t n = end - start, n_drawn = 0
-        cdef intp_t slot, b, n_nonempty, p, width = self.width
+        cdef intp_t slot, b, n_nonempty, p, width = self.store_width
         cdef intp_t n_stats = c.n_stats
+        # Where a bin's count is in the kept histograms.
+        cdef intp_t count_at = 1 if self.compact else n_stats + 1
         cdef float64_t wl
         cdef float64_t* hist
         cdef float64_t* h
@@ -537,11 +547,11 @@ cdef class HistSplitter(Splitter):
             h = hist + self.offsets[feature] * width
             n_nonempty = 0
             for b in range(self.n_bins[feature]):
-                if h[b * width + n_stats + 1] > 0:
+                if h[b * width + count_at] > 0:
                     n_nonempty += 1
             constant = (n_nonempty == 0 or (
                 n_nonempty == 1
-                and h[self.n_bins[feature] * width + n_stats + 1] == 0))
+                and h[self.n_bins[feature] * width + count_at] == 0))
             if constant:
                 features[f_j], features[n_total_constants] = (
                     features[n_total_constants], features[f_j])
@@ -563,7 +573,7 @@ cdef class HistSplitter(Splitter):
                 best.missing_go_to_left)
             h = hist + self.offsets[best.feature] * width
             best.n_missing = <intp_t> h[self.n_bins[best.feature] * width
-                                        + n_stats + 1]
+                                        + count_at]
             if self.median:
                 # No additive statistics: the children's losses come from
                 # ranking their targets.
@@ -590,6 +600,37 @@ cdef class HistSplitter(Splitter):
                     &features[n_known_constants], n_found_constants)
         n_constant_features[0] = n_total_constants
         split[0] = best
+
+
+cdef bint _unit_hessians_and_weights(const Criterion* c,
+                                     const intp_t[::1] samples) noexcept:
+    # Whether every sample adds (g, 1) with weight 1 (one output of NEWTON or
+    # squared error's layout, unit weights and hessians: the squared, absolute,
+    # huber and quantile losses of boosting without sample weights). A bin's
+    # hessian sum and weight are then its count, exactly (sums of ones), and
+    # histograms keep two values per bin (HistSplitter.compact).
+    cdef intp_t p, i
+    if not (c.layout == LAYOUT_DENSE and c.n_stats == 2):
+        return 0
+    for p in range(samples.shape[0]):
+        i = samples[p]
+        if c.rows[2 * i + 1] != 1.0 or c.weights[i] != 1.0:
+            return 0
+    return 1
+
+
+cdef inline const float64_t* _expand_compact(
+    const float64_t* compact, intp_t n, float64_t* full,
+) noexcept nogil:
+    # The n bins (G, count) of a compact histogram as the scans read them:
+    # (G, H, weight, count), with H and the weight equal to the count.
+    cdef intp_t b
+    for b in range(n):
+        full[4 * b] = compact[2 * b]
+        full[4 * b + 1] = compact[2 * b + 1]
+        full[4 * b + 2] = compact[2 * b + 1]
+        full[4 * b + 3] = compact[2 * b + 1]
+    return full
 
 
 cdef void _free_pool(HistSplitter splitter) noexcept:

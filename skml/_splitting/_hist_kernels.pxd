@@ -75,6 +75,27 @@ cdef inline void fill_features(
                     h[slot[o]] += w
                 h[n_stats] += w
                 h[n_stats + 1] += 1.0
+    elif width == 2:
+        # Compact bins (HistSplitter.compact: unit hessians and weights): the
+        # gradient and the count, one vector add per bin and one statistic
+        # read per sample.
+        for p in range(n):
+            if p + PREFETCH_AHEAD < n:
+                i = samples[p + PREFETCH_AHEAD]
+                prefetch(codes + i * n_features + f0)
+                prefetch(codes + i * n_features + f1 - 1)
+                prefetch(c.rows + 2 * i)
+            i = samples[p]
+            row = codes + i * n_features
+            g = c.rows[2 * i]
+            for f in range(f0, f1):
+                code = row[f]
+                if code == MISSING_BIN:
+                    h = hist + (offsets[f] + n_bins[f]) * 2
+                else:
+                    h = hist + (offsets[f] + code) * 2
+                h[0] += g
+                h[1] += 1.0
     elif c.layout == LAYOUT_DENSE and n_stats == 2:
         # Two statistics (one output of NEWTON, squared error): the bin is four
         # values updated by straight-line code, which the compiler keeps in

@@ -454,3 +454,81 @@ def test_newton_monotonic_cst_bad_input():
             hessians=np.ones((4, 2)),
             monotonic_cst=[1, 0],
         )
+
+
+@pytest.mark.parametrize("max_leaf_nodes", [5, 9])
+def test_newton_unit_hessians_compact_histograms_match_reference(
+    max_leaf_nodes, global_random_seed
+):
+    # Unit hessians and weights (the squared, absolute, huber and quantile
+    # losses without sample weights): histograms keep (G, count) only, with
+    # the hessian sum and the weight read as the count.
+    rng = np.random.RandomState(global_random_seed)
+    X, g, h, w = _data(rng, n=80, n_features=3, integer=True, missing=True)
+    h, w = np.ones_like(h), np.ones_like(w)
+    params = dict(l2=0.5, min_child_weight=3.0)
+    tree = _build(
+        X,
+        g,
+        h,
+        w,
+        params,
+        max_leaf_nodes=max_leaf_nodes,
+        splitter="hist",
+        hist_exact_below=0,
+        seed=global_random_seed,
+    )
+    leaves = reference_leaves(X, g, h, w, max_leaves=max_leaf_nodes, **params)
+    assert _leaf_sets(tree, X) == {frozenset(rows) for rows in leaves}
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_newton_compact_histograms_grow_the_full_layout_tree(
+    monkeypatch, n_threads, global_random_seed
+):
+    # Doubling every hessian, l2 and min_child_weight halves every proxy and
+    # node value exactly (powers of two), so the tree of hessians 2 (full
+    # histograms of four values per bin) is the tree of hessians 1 (compact
+    # histograms of two) with values halved: the compact layout changes
+    # nothing but the memory.
+    import skml._splitting as splitting
+    from skml._splitting._hist import HistSplitter
+
+    made = []
+
+    class RecordedHistSplitter(HistSplitter):
+        def set_bins(self, *args, **kwargs):
+            made.append(self)
+            super().set_bins(*args, **kwargs)
+
+    monkeypatch.setattr(splitting, "HistSplitter", RecordedHistSplitter)
+    rng = np.random.RandomState(global_random_seed)
+    X, g, _, _ = _data(rng, n=3000, n_features=5, missing=True)
+    ones = np.ones((len(X), 1))
+    kwargs = dict(
+        splitter="hist",
+        max_leaf_nodes=25,
+        min_samples_leaf=7,
+        n_threads=n_threads,
+        seed=global_random_seed,
+    )
+    compact = _build(
+        X, g, ones, ones[:, 0], dict(l2=0.5, min_child_weight=4.0), **kwargs
+    )
+    full = _build(
+        X, g, 2 * ones, ones[:, 0], dict(l2=1.0, min_child_weight=8.0), **kwargs
+    )
+    for name in (
+        "children_left",
+        "children_right",
+        "feature",
+        "threshold",
+        "missing_go_to_left",
+        "n_node_samples",
+    ):
+        assert_array_equal(getattr(compact, name), getattr(full, name))
+    assert compact.node_count > 20
+    assert_array_equal(compact.value, 2 * full.value)
+    # Bytes per histogram buffer: two values per bin, then four.
+    bins = [s._py_pool_stats()[1] for s in made]
+    assert bins[0] * 2 == bins[1]
