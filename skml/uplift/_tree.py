@@ -418,7 +418,9 @@ class UpliftTreeClassifier(BaseUpliftTree):
         Split criterion: the gain in Kullback-Leibler divergence, squared
         Euclidean distance or chi-squared divergence of the treatment groups
         from control, contextual treatment selection (the best group's rate)
-        or delta-delta-p (the difference in effect between the children).
+        or delta-delta-p (the difference in effect between the children;
+        with several treatment groups, of their summed effects, as causalml
+        defines it).
     splitter : {"best", "hist"}, default="best"
         Exact thresholds on sorted feature values, or thresholds between the
         bins of features binned into at most 255 intervals (faster on large
