@@ -585,6 +585,7 @@ def build_tree(
     cat_smooth=0.0,
     cat_min_support=1,
     hist_buffers=None,
+    hist_ties_to_lowest_feature=False,
 ):
     """Grow a decision tree on validated data and return its :class:`Tree`.
 
@@ -720,6 +721,12 @@ def build_tree(
         With ``splitter="hist"``: where the histogram buffers come from and go
         back to, so that trees grown one after another (boosting) reuse them
         instead of faulting in fresh memory for each. None: the tree's own.
+    hist_ties_to_lowest_feature : bool, default=False
+        With ``splitter="hist"``: when the best splits of several drawn
+        features have the same score (they cut the node's samples the same
+        way), split on the lowest feature index rather than the first drawn,
+        as scikit-learn's HistGradientBoosting, LightGBM and XGBoost do. The
+        tree then depends on ``seed`` only through the features drawn.
 
     Returns
     -------
@@ -774,6 +781,10 @@ def build_tree(
     # The node value is as wide as the criterion declares.
     tree = Tree(n_features, source.n_values, n_outputs)
     max_features = n_features if max_features is None else max_features
+    if hist_ties_to_lowest_feature and splitter != "hist":
+        raise ValueError(
+            f"hist_ties_to_lowest_feature is for splitter='hist', not {splitter!r}."
+        )
     if splitter == "hist":
         if criterion == "absolute_error":
             raise ValueError(
@@ -812,6 +823,7 @@ def build_tree(
             cat_min_support=cat_min_support,
             codes_by_feature=bins[3] if len(bins) > 3 else None,
             buffers=hist_buffers,
+            ties_to_lowest_feature=hist_ties_to_lowest_feature,
         )
         if sparse:
             _set_csc(split_finder, X)

@@ -43,6 +43,7 @@ cdef class HistSplitter(Splitter):
     cdef intp_t exact_below                     # smaller nodes: exact splits
     cdef HistSlot* slots                        # histogram buffers, allocated lazily
     cdef HistBuffers buffers                    # where they come from, or None
+    cdef bint ties_to_lowest_feature            # equal proxies: lowest feature
     cdef intp_t n_slots                         # buffers allocated (high-water mark)
     cdef intp_t capacity                        # length of slots
     cdef intp_t max_slots                       # buffers the memory budget allows

@@ -103,7 +103,8 @@ cdef class HistSplitter(Splitter):
                  Py_ssize_t max_pool_bytes=MAX_POOL_BYTES, intp_t exact_below=0,
                  int n_threads=1, parallel_min_work=None, categorical=None,
                  float64_t cat_smooth=0.0, intp_t cat_min_support=1,
-                 codes_by_feature=None, HistBuffers buffers=None):
+                 codes_by_feature=None, HistBuffers buffers=None,
+                 bint ties_to_lowest_feature=False):
         """Bin codes (255 = missing), bin upper edges and bin counts.
 
         ``categorical`` (a boolean mask over the features, or None) marks the
@@ -125,11 +126,17 @@ cdef class HistSplitter(Splitter):
 
         ``buffers`` (a :class:`HistBuffers`): where the histogram buffers are
         taken from and given back to, for trees grown one after another.
+
+        ``ties_to_lowest_feature``: of the drawn features' best splits of
+        equal proxy (different features cutting the same samples apart), keep
+        the one of lowest feature index instead of the first drawn, so that
+        the tree does not depend on the seed when every feature is drawn.
         """
         cdef intp_t f, total = 0, size
         cdef intp_t n_stats = self.crit.n_stats, n
         _free_pool(self)  # to the buffers it had
         self.buffers = buffers
+        self.ties_to_lowest_feature = ties_to_lowest_feature
         self.codes = codes
         if codes_by_feature is None:
             codes_by_feature = np.ascontiguousarray(np.asarray(codes).T)
@@ -422,7 +429,8 @@ cdef class HistSplitter(Splitter):
                           const float64_t* parent, float64_t wn, intp_t n,
                           SplitRecord* best) noexcept nogil:
         # Scan the drawn features (self.drawn[:n_drawn]) of the node in
-        # parallel, then keep the first in draw order of largest proxy.
+        # parallel, then keep the first in draw order of largest proxy (with
+        # ties_to_lowest_feature: of those, the one of lowest feature index).
         cdef ScanNode node
         cdef intp_t j
         cdef int n_threads = self.n_threads
@@ -449,7 +457,9 @@ cdef class HistSplitter(Splitter):
                 proxy[j] = self._scan_one(&node, drawn[j], hist, threadid(),
                                           &split[j])
         for j in range(n_drawn):
-            if proxy[j] > best_proxy:
+            if proxy[j] > best_proxy or (
+                    self.ties_to_lowest_feature and proxy[j] == best_proxy
+                    and proxy[j] > -INFINITY and split[j].feature < best.feature):
                 best_proxy = proxy[j]
                 best.feature = split[j].feature
                 best.pos = split[j].pos

@@ -417,6 +417,11 @@ class BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             max_features=n_node_features,
             max_leaf_nodes=self.max_leaf_nodes,
             hist_exact_below=0,
+            # Equal-score splits on different features (small nodes, where
+            # features cut the same samples apart) go to the lowest feature,
+            # as in HistGradientBoosting: without column sampling the model
+            # does not depend on random_state.
+            hist_ties_to_lowest_feature=True,
             l2_regularization=self.l2_regularization,
             l1_regularization=self.l1_regularization,
             min_child_weight=self.min_child_weight,

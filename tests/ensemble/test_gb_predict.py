@@ -134,3 +134,53 @@ def test_predict_raw_checks_its_arguments():
         _gb_kernels.predict_raw(trees, 1, X, np.zeros((2, len(X))))
     with pytest.raises(ValueError, match="Tree 0 of the model has 6 features; X has 2"):
         _gb_kernels.predict_raw(trees, 1, X[:, :2].copy(), np.zeros((1, len(X))))
+
+
+def test_model_does_not_depend_on_random_state_without_sampling(global_random_seed):
+    # Small nodes often have several features cutting their samples apart the
+    # same way (equal scores): the split goes to the lowest feature, as in
+    # HistGradientBoosting, not to the first feature drawn, so random_state
+    # only matters through subsampling and column sampling.
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(
+        1000, 10, n_informative=6, random_state=global_random_seed
+    )
+    models = [
+        GradientBoostingClassifier(
+            n_estimators=20, early_stopping=False, n_threads=1, random_state=seed
+        ).fit(X, y)
+        for seed in (0, 1, 2)
+    ]
+    raws = [_predict(model, X.astype(np.float32)) for model in models]
+    assert_array_equal(raws[0], raws[1])
+    assert_array_equal(raws[0], raws[2])
+    # With column sampling per node, the seed picks the features.
+    sampled = [
+        GradientBoostingClassifier(
+            n_estimators=20,
+            early_stopping=False,
+            n_threads=1,
+            colsample_bynode=0.5,
+            random_state=seed,
+        ).fit(X, y)
+        for seed in (0, 1)
+    ]
+    assert not np.array_equal(
+        _predict(sampled[0], X.astype(np.float32)),
+        _predict(sampled[1], X.astype(np.float32)),
+    )
+
+
+def test_ties_to_lowest_feature_is_for_the_hist_splitter():
+    from skml._splitting import build_tree
+
+    X = np.zeros((10, 2), dtype=np.float32, order="F")
+    with pytest.raises(ValueError, match="hist_ties_to_lowest_feature is for"):
+        build_tree(
+            X,
+            np.zeros((10, 1)),
+            np.ones(10),
+            criterion="squared_error",
+            hist_ties_to_lowest_feature=True,
+        )
