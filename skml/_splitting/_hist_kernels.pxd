@@ -182,6 +182,22 @@ cdef inline float64_t cut_proxy(
     return crit_proxy(c, node.parent, acc, right, node.wn, wl)
 
 
+cdef inline void _keep_cut(
+    SplitRecord* best, intp_t n_left, intp_t b, intp_t last,
+    const float64_t* thresholds, intp_t n_missing, intp_t n, bint sweep,
+) noexcept nogil:
+    # A sweep's new best cut: after bin b (the last non-empty one: +inf),
+    # n_left samples on the left, missing values right (sweep 0) or left
+    # (sweep 1); without missing values they go to the larger child.
+    best.pos = n_left
+    best.threshold = INFINITY if b == last else thresholds[b]
+    best.n_missing = b  # the bin, until the partition
+    if n_missing == 0:
+        best.missing_go_to_left = n_left > n - n_left
+    else:
+        best.missing_go_to_left = sweep
+
+
 cdef inline float64_t scan_feature(
     const ScanNode* node, intp_t feature, intp_t n_bins, const float64_t* hist,
     const float64_t* thresholds, float64_t* acc, float64_t* right,
@@ -194,7 +210,7 @@ cdef inline float64_t scan_feature(
     # calling thread's scratch. Missing values go right, then left.
     cdef const Criterion* c = node.crit
     cdef intp_t width = node.width, n_stats = c.n_stats, n = node.n
-    cdef intp_t k, b, last, n_left
+    cdef intp_t k, b, last
     cdef const float64_t* missing = hist + n_bins * width
     cdef intp_t n_missing = <intp_t> missing[n_stats + 1]
     cdef float64_t proxy, best_proxy = -INFINITY
@@ -226,15 +242,9 @@ cdef inline float64_t scan_feature(
             if stop:
                 break
             if proxy > best_proxy:
-                n_left = <intp_t> acc[n_stats + 1]
                 best_proxy = proxy
-                best.pos = n_left
-                best.threshold = INFINITY if b == last else thresholds[b]
-                best.n_missing = b  # the bin, until the partition
-                if n_missing == 0:
-                    best.missing_go_to_left = n_left > n - n_left
-                else:
-                    best.missing_go_to_left = sweep
+                _keep_cut(&best, <intp_t> acc[n_stats + 1], b, last, thresholds,
+                          n_missing, n, sweep)
     out[0] = best
     return best_proxy
 
@@ -302,13 +312,7 @@ cdef inline float64_t scan_newton(
             proxy = tl * tl / (h + l2) + tr * tr / ((h_node - h) + l2)
             if proxy > best_proxy:
                 best_proxy = proxy
-                best.pos = n_left
-                best.threshold = INFINITY if b == last else thresholds[b]
-                best.n_missing = b  # the bin, until the partition
-                if n_missing == 0:
-                    best.missing_go_to_left = n_left > n - n_left
-                else:
-                    best.missing_go_to_left = sweep
+                _keep_cut(&best, n_left, b, last, thresholds, n_missing, n, sweep)
     out[0] = best
     return best_proxy
 
