@@ -182,6 +182,24 @@ cdef inline float64_t cut_proxy(
     return crit_proxy(c, node.parent, acc, right, node.wn, wl)
 
 
+cdef inline intp_t _start_scan(
+    SplitRecord* best, intp_t feature, intp_t n_bins, const float64_t* hist,
+    intp_t width, intp_t count_at,
+) noexcept nogil:
+    # No cut yet on ``feature``; returns its last non-empty non-missing bin
+    # (-1 if none), the count of a bin being at ``count_at`` of its ``width``.
+    cdef intp_t last = n_bins - 1
+    best.feature = feature
+    best.pos = 0
+    best.threshold = 0.0
+    best.n_missing = 0
+    best.missing_go_to_left = 0
+    best.categorical = 0
+    while last >= 0 and hist[last * width + count_at] == 0:
+        last -= 1
+    return last
+
+
 cdef inline void _keep_cut(
     SplitRecord* best, intp_t n_left, intp_t b, intp_t last,
     const float64_t* thresholds, intp_t n_missing, intp_t n, bint sweep,
@@ -216,15 +234,7 @@ cdef inline float64_t scan_feature(
     cdef float64_t proxy, best_proxy = -INFINITY
     cdef bint sweep, stop
     cdef SplitRecord best
-    best.feature = feature
-    best.pos = 0
-    best.threshold = 0.0
-    best.n_missing = 0
-    best.missing_go_to_left = 0
-    best.categorical = 0
-    last = n_bins - 1  # last non-empty non-missing bin
-    while last >= 0 and hist[last * width + n_stats + 1] == 0:
-        last -= 1
+    last = _start_scan(&best, feature, n_bins, hist, width, n_stats + 1)
     for sweep in range(2 if n_missing else 1):
         memset(acc, 0, width * sizeof(float64_t))
         stop = 0
@@ -274,15 +284,7 @@ cdef inline float64_t scan_newton(
     cdef float64_t g, h, w, count, tl, tr, proxy, best_proxy = -INFINITY
     cdef bint sweep
     cdef SplitRecord best
-    best.feature = feature
-    best.pos = 0
-    best.threshold = 0.0
-    best.n_missing = 0
-    best.missing_go_to_left = 0
-    best.categorical = 0
-    last = n_bins - 1  # last non-empty non-missing bin
-    while last >= 0 and hist[last * 4 + 3] == 0:
-        last -= 1
+    last = _start_scan(&best, feature, n_bins, hist, 4, 3)
     for sweep in range(2 if n_missing else 1):
         g = h = w = count = 0.0
         if sweep:
